@@ -1,0 +1,52 @@
+# Two commands on a fresh Debian machine: `make run` and `make test`.
+VENV        := .venv
+PYTHON      := $(VENV)/bin/python
+FLASK       := $(VENV)/bin/flask --app wsgi
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# WeasyPrint's libraries, a CJK font for certificates, poppler for PDF checks.
+DEB_RUN     := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei poppler-utils
+# Browser tests drive Debian's Chromium through Playwright.
+DEB_TEST    := chromium
+
+.PHONY: setup run test system system-test schema clean
+
+setup: system $(VENV)/.installed schema
+
+system:
+	@$(MAKE) --no-print-directory _apt PACKAGES="$(DEB_RUN)"
+
+system-test:
+	@$(MAKE) --no-print-directory _apt PACKAGES="$(DEB_TEST)"
+
+_apt:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:" $$missing; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --upgrade pip
+	$(PYTHON) -m pip install -q -e '.[test]'
+	touch $@
+
+schema:
+	@mkdir -p instance
+	$(FLASK) db upgrade
+
+run: setup
+	$(FLASK) demo seed
+	SCHEDULER_ENABLED=1 $(FLASK) run --host 127.0.0.1 --port 5000 --no-reload --with-threads
+
+# The suite runs on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+test: setup system-test
+	TEST_DATABASE_URL= $(VENV)/bin/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL =="; \
+		$(VENV)/bin/pytest; \
+	fi
+
+clean:
+	rm -rf $(VENV) instance *.egg-info

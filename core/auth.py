@@ -1,0 +1,62 @@
+"""Bearer-token authentication and the role check every non-public route declares."""
+
+from functools import wraps
+
+from flask import request
+from flask_smorest import Blueprint
+
+from core.errors import Forbidden, Unauthorized
+from core.models import Organization, find_token_owner
+
+
+def current_organization() -> Organization:
+    """The organisation behind the request's bearer token (401 when there is none)."""
+    # Cached per request (not on g: an app context can outlive one request).
+    if "registry.org" in request.environ:
+        return request.environ["registry.org"]
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("A bearer token is required.")
+    org = find_token_owner(token.strip())
+    if org is None:
+        raise Unauthorized("The bearer token is not valid.")
+    request.environ["registry.org"] = org
+    return org
+
+
+def optional_organization() -> Organization | None:
+    """The caller's organisation when a token is sent, else None (public routes)."""
+    if not request.headers.get("Authorization"):
+        return None
+    return current_organization()
+
+
+def require_role(*roles: str):
+    """Let the request through only for an organisation holding one of ``roles``.
+
+    With no roles, any authenticated organisation passes. The roles also go into the
+    OpenAPI document, so every route states who may call it.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            org = current_organization()
+            if roles and not org.has_role(*roles):
+                raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
+            return view(*args, **kwargs)
+
+        who = ", ".join(roles) if roles else "any authenticated organisation"
+        return Blueprint.doc(
+            security=[{"bearerAuth": []}],
+            **{"x-roles": list(roles) or ["any"]},
+            description=f"Roles: {who}.",
+        )(wrapper)
+
+    return decorator
+
+
+def public(view):
+    """Mark a route as needing no token (documented as such)."""
+    return Blueprint.doc(security=[], **{"x-roles": ["public"]})(view)

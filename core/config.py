@@ -1,0 +1,57 @@
+"""Configuration read from the environment, with embedded defaults for a laptop.
+
+Names are the contract of API.md: DATABASE_URL, BASE_URL, STRIPE_SECRET_KEY,
+STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE, SIGNING_KEY_DIR. Everything else is optional.
+"""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", PROJECT_ROOT / "instance"))
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def from_environment() -> dict:
+    """The settings of a running service, taken from the process environment."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'registry.db'}"
+        ),
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-secret-change-me"),
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY") or None,
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET") or None,
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE") or None,
+        "SIGNING_KEY_DIR": os.environ.get("SIGNING_KEY_DIR", str(INSTANCE_DIR / "keys")),
+        # How long units stay reserved while the buyer pays.
+        "CARD_RESERVATION_MINUTES": _int("CARD_RESERVATION_MINUTES", 35),
+        "BANK_RESERVATION_HOURS": _int("BANK_RESERVATION_HOURS", 120),
+        # Receiving account shown on bank-transfer orders (对公转账).
+        "BANK_ACCOUNT_NAME": os.environ.get("BANK_ACCOUNT_NAME", "吉林省碳普惠服务中心"),
+        "BANK_ACCOUNT_NUMBER": os.environ.get("BANK_ACCOUNT_NUMBER", "2200 1234 5678 9012 345"),
+        "BANK_NAME": os.environ.get("BANK_NAME", "中国建设银行长春人民广场支行"),
+        # MEE guideline: offsets completed within one year of the event's end.
+        "EVENT_OFFSET_DEADLINE_DAYS": _int("EVENT_OFFSET_DEADLINE_DAYS", 365),
+        "SCHEDULER_ENABLED": os.environ.get("SCHEDULER_ENABLED", "0") == "1",
+        "CASE_ID_NUMBER_KEY": os.environ.get("CASE_ID_NUMBER_KEY") or None,
+    }
+
+
+DEFAULTS = {
+    "API_TITLE": "碳惠吉林 Carbon-Inclusion Registry API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    # Served from the swagger-ui-bundle package so the docs work without a CDN.
+    "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs-assets/",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "JSON_SORT_KEYS": False,
+    "DOMAINS": ("market", "certificates", "events"),
+}

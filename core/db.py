@@ -1,0 +1,78 @@
+"""The database handle and the one way to write: ``transaction()``.
+
+Every use case runs inside exactly one ``transaction()`` opened by its edge (route, job,
+CLI command, webhook). It commits once, rolls back on error, and refuses to nest, so a
+use case can never commit half of its work by accident.
+
+On SQLite, write transactions begin with ``BEGIN IMMEDIATE`` so concurrent writers queue
+on the busy timeout instead of failing when they upgrade a read lock; the database runs
+in WAL mode so readers never wait for writers.
+"""
+
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+db = SQLAlchemy(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION))
+
+_WRITE = "registry_write"
+
+
+class NestedTransaction(RuntimeError):
+    """A use case tried to open a transaction inside another one."""
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record):
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        # Let SQLAlchemy's begin event emit BEGIN itself (pysqlite's own handling is broken).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(conn):
+    if conn.dialect.name == "sqlite":
+        write = conn.get_execution_options().get(_WRITE)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def is_postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+@contextmanager
+def transaction():
+    """Run a use case atomically: commit once on success, roll back on any error."""
+    session = db.session
+    if session.info.get("in_transaction"):
+        raise NestedTransaction("transaction() does not nest")
+    # A read before the edge opened the transaction would leave a deferred SQLite
+    # transaction open; start clean so this one can take the write lock at BEGIN.
+    session.rollback()
+    session.info["in_transaction"] = True
+    try:
+        session.connection(execution_options={_WRITE: True})
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info["in_transaction"] = False

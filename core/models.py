@@ -1,0 +1,93 @@
+"""Organisations, their roles and their API tokens: who may do what."""
+
+import hashlib
+import secrets
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import db
+
+KINDS = (
+    "agency", "enterprise", "social_group", "event_host", "court", "procuratorate",
+    "eco_bureau", "pilot", "scenario_operator", "verifier", "registry", "ngo", "individual",
+)
+ROLES = ("registry_admin", "verifier", "seller", "buyer", "case_authority")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Timestamps stored in UTC and always handed back timezone-aware (SQLite forgets)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(timezone.utc) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Organization(db.Model):
+    """A legal person or unit using the registry (agency, firm, court, operator…)."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    roles: Mapped[list] = mapped_column(sa.JSON, default=list)
+    credit_code: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    tokens = relationship("ApiToken", back_populates="organization")
+
+    def has_role(self, *roles: str) -> bool:
+        return any(role in (self.roles or []) for role in roles)
+
+
+class ApiToken(db.Model):
+    """A bearer token of an organisation; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization = relationship("Organization", back_populates="tokens")
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(organization: Organization) -> str:
+    """Create a token for ``organization`` and return it; it is never shown again."""
+    token = "jlr_" + secrets.token_urlsafe(32)
+    db.session.add(
+        ApiToken(organization=organization, token_hash=ApiToken.hash(token), prefix=token[:12])
+    )
+    db.session.flush()
+    return token
+
+
+def find_token_owner(token: str) -> Organization | None:
+    row = db.session.execute(
+        sa.select(ApiToken).where(
+            ApiToken.token_hash == ApiToken.hash(token), ApiToken.revoked_at.is_(None)
+        )
+    ).scalar_one_or_none()
+    return row.organization if row else None

@@ -1,0 +1,96 @@
+"""Fixtures: a migrated database per test (SQLite copy or truncated PostgreSQL), the app,
+its client and CLI runner. ``TEST_DATABASE_URL`` selects PostgreSQL."""
+
+import os
+import shutil
+
+import pytest
+import sqlalchemy as sa
+
+from core.app import create_app
+from core.db import db
+from market import clock
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL") or None
+
+
+def _migrate(url: str, keys_dir) -> None:
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                      "SIGNING_KEY_DIR": str(keys_dir)})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        if POSTGRES_URL:
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+                conn.exec_driver_sql("CREATE SCHEMA public")
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def keys_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("keys")
+
+
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory, keys_dir):
+    """Run the migrations once: a template SQLite file, or the PostgreSQL schema."""
+    if POSTGRES_URL:
+        _migrate(POSTGRES_URL, keys_dir)
+        return POSTGRES_URL
+    template = tmp_path_factory.mktemp("db") / "template.db"
+    _migrate(f"sqlite:///{template}", keys_dir)
+    return template
+
+
+def _fresh_database(migrated, tmp_path) -> str:
+    if POSTGRES_URL:
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.begin() as conn:
+            tables = conn.execute(sa.text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename NOT IN ('alembic_version', 'ledger_head')")).scalars().all()
+            conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+            conn.exec_driver_sql("UPDATE ledger_head SET next_seq = 0")
+        engine.dispose()
+        return POSTGRES_URL
+    path = tmp_path / "registry.db"
+    shutil.copyfile(migrated, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(migrated, tmp_path, keys_dir):
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": _fresh_database(migrated, tmp_path),
+        "BASE_URL": "https://registry.test",
+        "SIGNING_KEY_DIR": str(keys_dir),
+        "STRIPE_SECRET_KEY": None,
+        "STRIPE_WEBHOOK_SECRET": None,
+    })
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    clock.set_now(None)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def pytest_collection_modifyitems(config, items):
+    if POSTGRES_URL:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (TEST_DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
