@@ -1,0 +1,5 @@
+"""Signed credentials, certificate PDFs, verification and revocation."""
+
+
+def init_app(app, api) -> None:
+    pass

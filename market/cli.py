@@ -1,0 +1,39 @@
+"""``flask audit`` and ``flask demo seed``."""
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from core.db import transaction
+from market import audit as audit_module
+from market import demo as demo_module
+
+demo = AppGroup("demo", help="Demo data.")
+
+
+@click.command("audit")
+def audit() -> None:
+    """Check every invariant of the registry; exit 1 and name each problem found."""
+    problems = audit_module.run_audit()
+    for problem in problems:
+        click.echo(f"FAIL {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("audit passed: supply, partition, ledger replay" +
+               "".join(f", {name}" for name in audit_module.extra_check_names()))
+
+
+@demo.command("seed")
+def seed() -> None:
+    """Add demo organisations, methodologies and lots (idempotent)."""
+    with transaction():
+        tokens = demo_module.seed()
+    for name, token in tokens.items():
+        click.echo(f"{name}\t{token}")
+    click.echo(f"demo data ready ({len(tokens)} new organisations)")
+
+
+def init_app(app) -> None:
+    app.cli.add_command(audit)
+    app.cli.add_command(demo)

@@ -1,0 +1,23 @@
+"""Business-rule refusals of the market domain."""
+
+from core.errors import Conflict, Invalid
+
+
+class InsufficientUnits(Conflict):
+    code = "insufficient_units"
+
+
+class WrongState(Conflict):
+    code = "wrong_state"
+
+
+class AlreadyIssued(Conflict):
+    code = "already_issued"
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+
+
+class MethodologyNotFiled(Invalid):
+    code = "methodology_not_filed"

@@ -1,0 +1,113 @@
+"""Methodology filing and the issuance flow: request → verification → lot."""
+
+import sqlalchemy as sa
+
+from core.db import db
+from core.errors import Conflict, Forbidden, Invalid, NotFound
+from market import clock, ledger, numbering
+from market.errors import AlreadyIssued, MethodologyNotFiled, WrongState
+from market.models import IssuanceRequest, Lot, Methodology, SerialBlock
+
+
+def file_methodology(*, code, title_zh, title_en, scenario, version, status) -> Methodology:
+    """Add a methodology to the registry; codes are unique."""
+    if db.session.execute(sa.select(Methodology.id).where(Methodology.code == code)).first():
+        raise Conflict(f"Methodology {code} already exists.", {"code": ["Already exists."]})
+    methodology = Methodology(code=code, title_zh=title_zh, title_en=title_en,
+                              scenario=scenario, version=version, status=status)
+    db.session.add(methodology)
+    db.session.flush()
+    return methodology
+
+
+def get_methodology(code: str) -> Methodology:
+    methodology = db.session.execute(
+        sa.select(Methodology).where(Methodology.code == code)).scalar_one_or_none()
+    if methodology is None:
+        raise NotFound(f"No methodology {code}.")
+    return methodology
+
+
+def submit_issuance_request(seller, *, methodology_code, vintage, period_start, period_end,
+                            quantity_kg, evidence) -> IssuanceRequest:
+    """A seller claims ``quantity_kg`` of reductions under a filed methodology."""
+    methodology = db.session.execute(
+        sa.select(Methodology).where(Methodology.code == methodology_code)).scalar_one_or_none()
+    if methodology is None:
+        raise Invalid("Unknown methodology.", {"methodology_code": ["Unknown methodology."]})
+    if not methodology.is_filed:
+        raise MethodologyNotFiled(f"Methodology {methodology_code} is {methodology.status}.",
+                                  {"methodology_code": ["The methodology is not filed."]})
+    if period_end < period_start:
+        raise Invalid("The monitoring period ends before it starts.",
+                      {"period_end": ["Must not be before period_start."]})
+    if not period_start.year <= vintage <= period_end.year:
+        raise Invalid("The vintage must be a year of the monitoring period.",
+                      {"vintage": ["Must fall within the monitoring period."]})
+    request = IssuanceRequest(seller_id=seller.id, methodology=methodology, vintage=vintage,
+                              period_start=period_start, period_end=period_end,
+                              quantity_kg=quantity_kg, evidence=evidence)
+    db.session.add(request)
+    db.session.flush()
+    return request
+
+
+def _locked_request(request_id: int) -> IssuanceRequest:
+    request = db.session.execute(
+        sa.select(IssuanceRequest).where(IssuanceRequest.id == request_id).with_for_update()
+    ).scalar_one_or_none()
+    if request is None:
+        raise NotFound("No such issuance request.")
+    return request
+
+
+def verify_issuance_request(verifier, request_id: int, *, decision, verified_kg, report_ref):
+    """A verifier approves (with the verified quantity) or rejects a submitted request."""
+    request = _locked_request(request_id)
+    if request.seller_id == verifier.id:
+        raise Forbidden("A verifier cannot verify its own request.")
+    if request.status != "submitted":
+        raise WrongState(f"The request is {request.status}, not submitted.")
+    if decision == "approved":
+        if verified_kg is None:
+            raise Invalid("An approval needs verified_kg.", {"verified_kg": ["Required."]})
+        if verified_kg > request.quantity_kg:
+            raise Invalid("verified_kg exceeds the claimed quantity.",
+                          {"verified_kg": [f"Must be at most {request.quantity_kg}."]})
+        request.verified_kg = verified_kg
+    request.status = "verified" if decision == "approved" else "rejected"
+    request.verifier_id = verifier.id
+    request.report_ref = report_ref
+    request.decided_at = clock.now()
+    db.session.flush()
+    return request
+
+
+def issue_lot(request_id: int) -> Lot:
+    """Issue the lot of a verified request: one available block owned by the seller."""
+    request = _locked_request(request_id)
+    if request.status == "issued":
+        raise AlreadyIssued("This request has already been issued.")
+    if request.status != "verified":
+        raise WrongState(f"Only a verified request can be issued; this one is {request.status}.")
+    methodology = request.methodology
+    head = ledger.lock_head()
+    seq = numbering.next_value(f"lot:{request.vintage}:{methodology.code}")
+    lot = Lot(
+        code=f"JL-{request.vintage}-{methodology.code}-{seq:05d}", methodology=methodology,
+        issuance_request_id=request.id, seller_id=request.seller_id,
+        scenario=methodology.scenario, vintage=request.vintage,
+        period_start=request.period_start, period_end=request.period_end,
+        issued_kg=request.verified_kg, available_kg=request.verified_kg, listed_kg=0,
+        reserved_kg=0, retired_kg=0, issued_at=clock.now(),
+    )
+    db.session.add(lot)
+    db.session.flush()
+    block = SerialBlock(lot_id=lot.id, serial_start=1, serial_end=lot.issued_kg,
+                        owner_id=request.seller_id, state="available")
+    db.session.add(block)
+    ledger.append(head, "issue", [block], lot_codes={lot.id: lot.code},
+                  to_org_id=request.seller_id, ref=lot.code)
+    request.status = "issued"
+    db.session.flush()
+    return lot

@@ -1,0 +1,14 @@
+"""Market models: methodologies, issuance, lots and serial blocks, the ledger,
+transfers, retirements, listings, orders, payments and compensation cases."""
+
+from market.models.counters import Counter
+from market.models.idempotency import IdempotencyRecord
+from market.models.issuance import IssuanceRequest, Methodology
+from market.models.ledger import LedgerEntry, LedgerHead
+from market.models.lots import Lot, SerialBlock
+from market.models.movements import Retirement, Transfer
+
+__all__ = [
+    "Counter", "IdempotencyRecord", "IssuanceRequest", "LedgerEntry", "LedgerHead", "Lot",
+    "Methodology", "Retirement", "SerialBlock", "Transfer",
+]

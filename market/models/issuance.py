@@ -1,0 +1,61 @@
+"""Methodologies and issuance requests: how reductions become lots."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import db
+from core.models import UTCDateTime, utcnow
+
+SCENARIOS = ("clothing", "food", "housing", "transport", "shopping", "tourism")
+METHODOLOGY_STATUSES = ("draft", "filed", "suspended", "retired")
+REQUEST_STATUSES = ("submitted", "verified", "rejected", "issued")
+
+
+class Methodology(db.Model):
+    """A filed quantification method for one low-carbon scenario (e.g. metro rides)."""
+
+    __tablename__ = "methodologies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    title_zh: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str] = mapped_column(sa.String(200))
+    scenario: Mapped[str] = mapped_column(sa.String(16))
+    version: Mapped[str] = mapped_column(sa.String(16))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_filed(self) -> bool:
+        return self.status == "filed"
+
+
+class IssuanceRequest(db.Model):
+    """A seller's claim of reductions, checked by a verifier before the admin issues a lot."""
+
+    __tablename__ = "issuance_requests"
+    __table_args__ = (
+        sa.CheckConstraint("quantity_kg > 0", name="quantity_positive"),
+        sa.CheckConstraint("verified_kg IS NULL OR (verified_kg > 0 AND verified_kg <= quantity_kg)",
+                           name="verified_within_claim"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seller_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    methodology_id: Mapped[int] = mapped_column(sa.ForeignKey("methodologies.id"))
+    vintage: Mapped[int] = mapped_column(sa.Integer)
+    period_start: Mapped[date] = mapped_column(sa.Date)
+    period_end: Mapped[date] = mapped_column(sa.Date)
+    quantity_kg: Mapped[int] = mapped_column(sa.BigInteger)
+    evidence: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    status: Mapped[str] = mapped_column(sa.String(16), default="submitted")
+    verifier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"))
+    verified_kg: Mapped[int | None] = mapped_column(sa.BigInteger)
+    report_ref: Mapped[str | None] = mapped_column(sa.String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    methodology = relationship("Methodology")
+    lot = relationship("Lot", back_populates="issuance_request", uselist=False)

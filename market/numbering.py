@@ -1,0 +1,32 @@
+"""Gapless yearly numbers such as JLR-2026-000001, handed out under a row lock.
+
+Numbers are taken after the ledger head is locked (see ``ledger.lock_head``), which keeps
+one lock order for every use case: blocks, lots, ledger head, counters.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from core.db import db
+from market import clock
+from market.models import Counter
+
+
+def next_value(name: str) -> int:
+    """Increment the named counter and return its new value (1 for a new counter)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(Counter).values(name=name, value=0).on_conflict_do_nothing(
+            index_elements=["name"]
+        )
+    )
+    return db.session.execute(
+        sa.update(Counter).where(Counter.name == name).values(value=Counter.value + 1)
+        .returning(Counter.value)
+    ).scalar_one()
+
+
+def next_number(prefix: str, sequence: str) -> str:
+    """``{prefix}-{year}-{n:06d}`` with the year of today in China."""
+    year = clock.today_in_china().year
+    return f"{prefix}-{year}-{next_value(f'{sequence}:{year}'):06d}"

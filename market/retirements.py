@@ -1,0 +1,99 @@
+"""Retiring units (注销): irreversible, numbered, and announced to the certificate layer."""
+
+import sqlalchemy as sa
+
+from core.db import db
+from core.errors import Invalid, NotFound
+from market import ledger, numbering, signals, subjects, units
+from market.models import Lot, Retirement, SerialBlock
+
+NEEDS = {
+    "event_neutrality": ("event_id",),
+    "ecological_compensation": ("case_id",),
+    "organization_operations": ("period_start", "period_end"),
+    "pilot_neutrality": ("period_start", "period_end"),
+}
+
+
+def check_instruction(instruction: dict) -> None:
+    """The purpose-specific fields of API.md; raises Invalid naming what is missing."""
+    missing = [f for f in NEEDS.get(instruction["purpose"], ()) if instruction.get(f) is None]
+    if missing:
+        raise Invalid(f"Purpose {instruction['purpose']} needs {', '.join(missing)}.",
+                      {f: [f"Required for purpose {instruction['purpose']}."] for f in missing})
+    start, end = instruction.get("period_start"), instruction.get("period_end")
+    if start and end and end < start:
+        raise Invalid("The period ends before it starts.",
+                      {"period_end": ["Must not be before period_start."]})
+
+
+def retire_units(organization, instruction: dict) -> Retirement:
+    """Retire ``quantity_kg`` of the organisation's available units, lowest serials of
+    the oldest vintage first (or of ``lot_id`` only)."""
+    check_instruction(instruction)
+    subjects.check(organization, instruction)
+    where = [SerialBlock.owner_id == organization.id, SerialBlock.state == "available"]
+    if instruction.get("lot_id") is not None:
+        if db.session.get(Lot, instruction["lot_id"]) is None:
+            raise Invalid("Unknown lot.", {"lot_id": ["No such lot."]})
+        where.append(SerialBlock.lot_id == instruction["lot_id"])
+    blocks = units.carve(where, instruction["quantity_kg"], what="available units")
+    return record_retirement(organization, instruction, blocks, from_state="available")
+
+
+def record_retirement(organization, instruction: dict, blocks: list[SerialBlock], *,
+                      from_state: str, order_id: int | None = None) -> Retirement:
+    """Turn carved blocks into a retirement: totals, ledger, number, frozen blocks."""
+    units.shift_totals(blocks, from_state, "retired")
+    head = ledger.lock_head()
+    number = numbering.next_number("JLR", "retirement")
+    entries = ledger.append(head, "retire", blocks, lot_codes=units.lot_codes(blocks),
+                            to_org_id=organization.id, ref=number)
+    retirement = Retirement(
+        number=number, certificate_number=numbering.next_number("JLC", "certificate"),
+        organization_id=organization.id, purpose=instruction["purpose"],
+        beneficiary_name=instruction["beneficiary_name"], quantity_kg=units.total_kg(blocks),
+        period_start=instruction.get("period_start"), period_end=instruction.get("period_end"),
+        event_id=instruction.get("event_id"), claim_id=instruction.get("claim_id"),
+        case_id=instruction.get("case_id"), note=instruction.get("note"), order_id=order_id,
+        ledger_seq=entries[0].seq, retired_at=entries[0].created_at,
+    )
+    db.session.add(retirement)
+    db.session.flush()
+    units.settle(blocks, state="retired", owner_id=organization.id, retirement_id=retirement.id,
+                 listing_id=None, order_id=None)
+    signals.retirement_created.send(retirement, retirement=retirement)
+    return retirement
+
+
+def get_retirement(retirement_id: int) -> Retirement:
+    retirement = db.session.get(Retirement, retirement_id)
+    if retirement is None:
+        raise NotFound("No such retirement.")
+    return retirement
+
+
+def search_retirements(*, purpose=None, beneficiary=None, lot_code=None):
+    """The public registry of retirements, newest first."""
+    stmt = sa.select(Retirement).order_by(Retirement.id.desc())
+    if purpose:
+        stmt = stmt.where(Retirement.purpose == purpose)
+    if beneficiary:
+        stmt = stmt.where(Retirement.beneficiary_name.contains(beneficiary, autoescape=True))
+    if lot_code:
+        stmt = stmt.where(Retirement.id.in_(
+            sa.select(SerialBlock.retirement_id).join(Lot, Lot.id == SerialBlock.lot_id)
+            .where(Lot.code == lot_code)))
+    return stmt
+
+
+def serials_of(retirement: Retirement) -> list[dict]:
+    """The serial ranges a retirement cancelled, named as in DOMAIN.md §2."""
+    rows = db.session.execute(
+        sa.select(SerialBlock, Lot.code).join(Lot, Lot.id == SerialBlock.lot_id)
+        .where(SerialBlock.retirement_id == retirement.id)
+        .order_by(SerialBlock.lot_id, SerialBlock.serial_start)
+    ).all()
+    return [{"lot_code": code, "serial_start": b.serial_start, "serial_end": b.serial_end,
+             "quantity_kg": b.quantity_kg,
+             "range": f"{code}-{b.serial_start:09d}-{b.serial_end:09d}"} for b, code in rows]

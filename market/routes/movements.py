@@ -1,0 +1,66 @@
+"""Transfers and retirements (with Idempotency-Key) and the public retirement registry."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from core.auth import current_organization, public, require_role
+from core.db import db, transaction
+from core.schemas import page_of, page_schema
+from market import idempotency, retirements, transfers
+from market.routes import json_response
+from market.schemas import RetirementArgs, RetirementIn, RetirementOut, TransferIn, TransferOut
+
+blp = Blueprint("movements", __name__, url_prefix="/api/v1",
+                description="Transfers, retirements and the public retirement registry")
+
+HOLDER_ROLES = ()  # any organisation that holds units
+RetirementPage = page_schema(RetirementOut, "RetirementPage")
+
+
+@blp.route("/transfers")
+class Transfers(MethodView):
+    @require_role(*HOLDER_ROLES)
+    @blp.arguments(TransferIn)
+    @blp.response(201, TransferOut)
+    def post(self, data):
+        org = current_organization()
+        with transaction():
+            record, replay = idempotency.claim(org, "transfers", data)
+            if replay is not None:
+                return replay
+            body = TransferOut().dump(transfers.transfer_units(org, **data))
+            idempotency.remember(record, 201, body)
+        return json_response(body, 201)
+
+
+@blp.route("/retirements")
+class Retirements(MethodView):
+    @public
+    @blp.arguments(RetirementArgs, location="query")
+    @blp.response(200, RetirementPage)
+    def get(self, args):
+        stmt = retirements.search_retirements(purpose=args.get("purpose"),
+                                              beneficiary=args.get("beneficiary"),
+                                              lot_code=args.get("lot_code"))
+        return page_of(stmt, args["page"], args["per_page"], db.session)
+
+    @require_role(*HOLDER_ROLES)
+    @blp.arguments(RetirementIn)
+    @blp.response(201, RetirementOut)
+    def post(self, data):
+        org = current_organization()
+        with transaction():
+            record, replay = idempotency.claim(org, "retirements", data)
+            if replay is not None:
+                return replay
+            body = RetirementOut().dump(retirements.retire_units(org, data))
+            idempotency.remember(record, 201, body)
+        return json_response(body, 201)
+
+
+@blp.route("/retirements/<id:retirement_id>")
+class RetirementById(MethodView):
+    @public
+    @blp.response(200, RetirementOut)
+    def get(self, retirement_id):
+        return retirements.get_retirement(retirement_id)

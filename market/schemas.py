@@ -1,0 +1,207 @@
+"""Input and output schemas of the registry: shape only, rules live in the use cases."""
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from core.schemas import BaseSchema, Id, Kg, StrictInt
+from market.models.issuance import METHODOLOGY_STATUSES, SCENARIOS
+from market.models.movements import PURPOSES
+from market.retirements import serials_of
+
+CODE = validate.Regexp(r"^[A-Z0-9]+(-[A-Z0-9]+)*$", error="Upper-case letters, digits and hyphens.")
+Text = lambda n, **kw: fields.String(validate=validate.Length(min=1, max=n), **kw)  # noqa: E731
+
+
+class MethodologyIn(BaseSchema):
+    code = fields.String(required=True, validate=[validate.Length(min=2, max=32), CODE])
+    title_zh = Text(200, required=True)
+    title_en = Text(200, required=True)
+    scenario = fields.String(required=True, validate=validate.OneOf(SCENARIOS))
+    version = Text(16, required=True)
+    status = fields.String(load_default="filed", validate=validate.OneOf(METHODOLOGY_STATUSES))
+
+
+class MethodologyOut(BaseSchema):
+    id = fields.Integer()
+    code = fields.String()
+    title_zh = fields.String()
+    title_en = fields.String()
+    scenario = fields.String()
+    version = fields.String()
+    status = fields.String()
+
+
+class IssuanceRequestIn(BaseSchema):
+    methodology_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    vintage = StrictInt(required=True, minimum=2000, maximum=2100)
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    quantity_kg = Kg(required=True)
+    evidence = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class VerificationIn(BaseSchema):
+    decision = fields.String(required=True, validate=validate.OneOf(("approved", "rejected")))
+    verified_kg = Kg(load_default=None, allow_none=True)
+    report_ref = Text(200, required=True)
+
+
+class IssuanceRequestOut(BaseSchema):
+    id = fields.Integer()
+    status = fields.String()
+    seller_id = fields.Integer()
+    methodology_code = fields.Function(lambda r: r.methodology.code)
+    vintage = fields.Integer()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    quantity_kg = fields.Integer()
+    verified_kg = fields.Integer(allow_none=True)
+    report_ref = fields.String(allow_none=True)
+    lot_id = fields.Function(lambda r: r.lot.id if r.lot else None)
+
+
+class LotOut(BaseSchema):
+    id = fields.Integer()
+    code = fields.String()
+    methodology_code = fields.String()
+    scenario = fields.String()
+    vintage = fields.Integer()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    seller_id = fields.Integer()
+    issued_kg = fields.Integer()
+    available_kg = fields.Integer()
+    listed_kg = fields.Integer()
+    reserved_kg = fields.Integer()
+    retired_kg = fields.Integer()
+    issued_at = fields.DateTime()
+
+
+class LotArgs(BaseSchema):
+    scenario = fields.String(validate=validate.OneOf(SCENARIOS))
+    vintage = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    methodology_code = fields.String(validate=validate.Length(max=32))
+    seller_id = fields.Integer(validate=validate.Range(min=1, max=2**62))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class HoldingOut(BaseSchema):
+    lot_id = fields.Integer()
+    lot_code = fields.String()
+    serial_start = fields.Integer()
+    serial_end = fields.Integer()
+    quantity_kg = fields.Integer()
+    state = fields.String()
+
+
+class HoldingsOut(BaseSchema):
+    items = fields.List(fields.Nested(HoldingOut))
+    available_kg = fields.Integer()
+    listed_kg = fields.Integer()
+    reserved_kg = fields.Integer()
+    retired_kg = fields.Integer()
+
+
+class LedgerArgs(BaseSchema):
+    after = fields.Integer(validate=validate.Range(min=-1, max=2**62))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class LedgerItem(BaseSchema):
+    seq = fields.Integer()
+    type = fields.String()
+    lot_code = fields.String()
+    serial_start = fields.Integer()
+    serial_end = fields.Integer()
+    quantity_kg = fields.Integer()
+    from_org_id = fields.Integer(allow_none=True)
+    to_org_id = fields.Integer(allow_none=True)
+    ref = fields.String()
+    created_at = fields.String()
+
+
+class LedgerOut(BaseSchema):
+    items = fields.List(fields.Nested(LedgerItem))
+    size = fields.Integer()
+
+
+class TransferIn(BaseSchema):
+    to_organization_id = Id(required=True)
+    lot_id = Id(required=True)
+    quantity_kg = Kg(required=True)
+    note = fields.String(validate=validate.Length(max=500), load_default=None, allow_none=True)
+
+
+class TransferOut(BaseSchema):
+    id = fields.Integer()
+    number = fields.String()
+    from_org_id = fields.Integer()
+    to_organization_id = fields.Integer(attribute="to_org_id")
+    lot_id = fields.Integer()
+    quantity_kg = fields.Integer()
+    note = fields.String(allow_none=True)
+    ledger_seq = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class RetirementInstruction(BaseSchema):
+    """What to retire and why; ``quantity_kg`` and ``lot_id`` are optional in orders."""
+
+    purpose = fields.String(required=True, validate=validate.OneOf(PURPOSES))
+    beneficiary_name = Text(200, required=True)
+    quantity_kg = Kg()
+    lot_id = Id(load_default=None, allow_none=True)
+    period_start = fields.Date(load_default=None, allow_none=True)
+    period_end = fields.Date(load_default=None, allow_none=True)
+    event_id = Id(load_default=None, allow_none=True)
+    claim_id = Id(load_default=None, allow_none=True)
+    case_id = Id(load_default=None, allow_none=True)
+    note = fields.String(validate=validate.Length(max=500), load_default=None, allow_none=True)
+
+
+class RetirementIn(RetirementInstruction):
+    quantity_kg = Kg(required=True)
+
+    @validates_schema
+    def _strip_blank_beneficiary(self, data, **kwargs):
+        if not data.get("beneficiary_name", "x").strip():
+            raise ValidationError("Must not be blank.", "beneficiary_name")
+
+
+class SerialRangeOut(BaseSchema):
+    lot_code = fields.String()
+    serial_start = fields.Integer()
+    serial_end = fields.Integer()
+    quantity_kg = fields.Integer()
+    range = fields.String()
+
+
+class RetirementOut(BaseSchema):
+    id = fields.Integer()
+    number = fields.String()
+    organization_id = fields.Integer()
+    quantity_kg = fields.Integer()
+    purpose = fields.String()
+    beneficiary_name = fields.String()
+    period_start = fields.Date(allow_none=True)
+    period_end = fields.Date(allow_none=True)
+    event_id = fields.Integer(allow_none=True)
+    claim_id = fields.Integer(allow_none=True)
+    case_id = fields.Integer(allow_none=True)
+    order_id = fields.Integer(allow_none=True)
+    note = fields.String(allow_none=True)
+    retired_at = fields.DateTime()
+    ledger_seq = fields.Integer()
+    serials = fields.Method("_serials")
+    certificate_number = fields.String()
+
+    def _serials(self, retirement):
+        return serials_of(retirement)
+
+
+class RetirementArgs(BaseSchema):
+    purpose = fields.String(validate=validate.OneOf(PURPOSES))
+    beneficiary = fields.String(validate=validate.Length(max=200))
+    lot_code = fields.String(validate=validate.Length(max=64))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))

@@ -1,0 +1,11 @@
+"""Signals market sends to the layers above it (they subscribe; market never imports them).
+
+Receivers run inside the sender's transaction, so what they write commits with it.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: sent with ``retirement=`` after a retirement is flushed (its blocks settled)
+retirement_created = _signals.signal("retirement-created")

@@ -1,0 +1,31 @@
+"""Transfers and donations of available units between organisations."""
+
+from core.db import db
+from core.errors import Invalid
+from core.models import Organization
+from market import ledger, numbering, units
+from market.models import Lot, SerialBlock, Transfer
+
+
+def transfer_units(organization, *, to_organization_id, lot_id, quantity_kg, note=None) -> Transfer:
+    """Give ``quantity_kg`` of the organisation's available units of a lot to another."""
+    if to_organization_id == organization.id:
+        raise Invalid("A transfer needs another organisation.",
+                      {"to_organization_id": ["Must not be your own organisation."]})
+    if db.session.get(Organization, to_organization_id) is None:
+        raise Invalid("Unknown recipient.", {"to_organization_id": ["No such organisation."]})
+    if db.session.get(Lot, lot_id) is None:
+        raise Invalid("Unknown lot.", {"lot_id": ["No such lot."]})
+    blocks = units.carve([SerialBlock.owner_id == organization.id,
+                          SerialBlock.state == "available", SerialBlock.lot_id == lot_id],
+                         quantity_kg, what="available units of this lot")
+    head = ledger.lock_head()
+    number = numbering.next_number("JLT", "transfer")
+    entries = ledger.append(head, "transfer", blocks, lot_codes=units.lot_codes(blocks),
+                            to_org_id=to_organization_id, ref=number)
+    transfer = Transfer(number=number, from_org_id=organization.id,
+                        to_org_id=to_organization_id, lot_id=lot_id, quantity_kg=quantity_kg,
+                        note=note, ledger_seq=entries[0].seq, created_at=entries[0].created_at)
+    db.session.add(transfer)
+    units.settle(blocks, state="available", owner_id=to_organization_id)
+    return transfer

@@ -1,0 +1,102 @@
+"""The one way units move: carve serial blocks, shift lot totals, settle the new state.
+
+Every use case that changes unit state (list, delist, reserve, release, transfer, retire)
+goes through here, so the partition of each lot and its totals can only change together.
+
+Blocks are locked in one fixed order (vintage, lot, serial) and carved lowest serial first.
+A partial block is split by *moving up the start of the existing row* and inserting the
+taken piece as a new row: a concurrent transaction waiting on that row re-reads it and
+still finds the remainder, so waiting buyers never miss units that are still there.
+"""
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+
+from core.db import db
+from market.errors import InsufficientUnits
+from market.models import Lot, SerialBlock
+
+TOTAL_COLUMN = {"available": "available_kg", "listed": "listed_kg",
+                "reserved": "reserved_kg", "retired": "retired_kg"}
+
+
+def carve(where: list, quantity_kg: int | None, *, what: str = "units") -> list[SerialBlock]:
+    """Lock the blocks matching ``where`` and return exactly ``quantity_kg`` of them,
+    splitting the last one; ``None`` takes every matching block."""
+    rows = db.session.execute(
+        sa.select(SerialBlock, Lot.vintage).join(Lot, Lot.id == SerialBlock.lot_id)
+        .where(*where)
+        .order_by(Lot.vintage, SerialBlock.lot_id, SerialBlock.serial_start)
+        .with_for_update(of=SerialBlock)
+    ).all()
+    # A row re-read after waiting on a lock may have moved; order again to stay exact.
+    blocks = [b for b, _ in sorted(rows, key=lambda r: (r[1], r[0].lot_id, r[0].serial_start))]
+    if quantity_kg is None:
+        return blocks
+    taken, need = [], quantity_kg
+    for block in blocks:
+        if need == 0:
+            break
+        if block.quantity_kg <= need:
+            taken.append(block)
+            need -= block.quantity_kg
+            continue
+        piece = SerialBlock(
+            lot_id=block.lot_id, serial_start=block.serial_start,
+            serial_end=block.serial_start + need - 1, owner_id=block.owner_id,
+            state=block.state, listing_id=block.listing_id, order_id=block.order_id,
+        )
+        block.serial_start += need
+        db.session.flush()  # shrink first: two rows never overlap, not even mid-flush
+        db.session.add(piece)
+        taken.append(piece)
+        need = 0
+    if need:
+        available = quantity_kg - need
+        raise InsufficientUnits(
+            f"Only {available} kg of {what} are available; {quantity_kg} kg were asked for.",
+            {"quantity_kg": [f"At most {available} kg."]},
+        )
+    db.session.flush()
+    return taken
+
+
+def shift_totals(blocks: list[SerialBlock], from_state: str, to_state: str) -> None:
+    """Move the blocks' quantities between the per-state totals of their lots."""
+    if from_state == to_state:
+        return
+    per_lot = defaultdict(int)
+    for block in blocks:
+        per_lot[block.lot_id] += block.quantity_kg
+    source, target = TOTAL_COLUMN[from_state], TOTAL_COLUMN[to_state]
+    for lot_id in sorted(per_lot):
+        db.session.execute(
+            sa.update(Lot).where(Lot.id == lot_id).values({
+                source: getattr(Lot, source) - per_lot[lot_id],
+                target: getattr(Lot, target) + per_lot[lot_id],
+            }).execution_options(synchronize_session=False)
+        )
+        lot = db.session.identity_map.get(db.session.identity_key(Lot, lot_id))
+        if lot is not None:
+            db.session.expire(lot)
+
+
+def settle(blocks: list[SerialBlock], *, state: str, owner_id: int, **attrs) -> None:
+    """Give the carved blocks their new state, owner and references in one UPDATE each."""
+    for block in blocks:
+        block.state = state
+        block.owner_id = owner_id
+        for name, value in attrs.items():
+            setattr(block, name, value)
+    db.session.flush()
+
+
+def lot_codes(blocks: list[SerialBlock]) -> dict[int, str]:
+    ids = {b.lot_id for b in blocks}
+    rows = db.session.execute(sa.select(Lot.id, Lot.code).where(Lot.id.in_(ids))).all()
+    return dict(rows)
+
+
+def total_kg(blocks: list[SerialBlock]) -> int:
+    return sum(block.quantity_kg for block in blocks)
