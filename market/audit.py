@@ -75,16 +75,20 @@ def check_ledger() -> list[str]:
     problems = []
     replay = Replay()
     stmt = sa.select(LedgerEntry).order_by(LedgerEntry.seq).execution_options(yield_per=5000)
-    for entry in db.session.execute(stmt).scalars():
-        item = ledger.public_item(entry)
-        if json.loads(entry.canonical) != item or \
-                ledger.canonical_bytes(item).decode() != entry.canonical:
-            problems.append(f"ledger entry {entry.seq}: columns differ from its canonical JSON")
-        try:
-            replay.apply(json.loads(entry.canonical))
-        except IllegalHistory as error:
-            problems.append(f"ledger: {error}")
-            return problems
+    result = db.session.execute(stmt).scalars()
+    try:
+        for entry in result:
+            item = ledger.public_item(entry)
+            if json.loads(entry.canonical) != item or \
+                    ledger.canonical_bytes(item).decode() != entry.canonical:
+                problems.append(f"ledger entry {entry.seq}: columns differ from its canonical JSON")
+            try:
+                replay.apply(json.loads(entry.canonical))
+            except IllegalHistory as error:
+                problems.append(f"ledger: {error}")
+                return problems
+    finally:
+        result.close()
     head = db.session.get(LedgerHead, 1)
     if head is None or head.next_seq != replay.next_seq:
         problems.append(f"ledger head says {head and head.next_seq}, ledger has {replay.next_seq}")
