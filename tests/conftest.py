@@ -24,7 +24,7 @@ def _migrate(url: str, keys_dir) -> None:
             with db.engine.begin() as conn:
                 conn.exec_driver_sql("DROP SCHEMA public CASCADE")
                 conn.exec_driver_sql("CREATE SCHEMA public")
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
 
 
