@@ -35,10 +35,11 @@ def create_app(config: dict | None = None) -> Flask:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     errors.init_app(app, api)
 
-    from core import cli, docs, jobs, routes
+    from core import cli, docs, jobs, pages, routes
 
     routes.init_app(app, api)
     docs.init_app(app)
+    pages.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)
 

@@ -10,10 +10,12 @@ footprint can name exactly what it was computed from.
 
 import hashlib
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, Inexact, Rounded, localcontext
+from decimal import Decimal, Inexact, localcontext
 
 import rfc8785
 from marshmallow import RAISE, Schema, fields, validate
+
+from core.rounding import round_half_up
 
 from .factors import ACTIVITY_UNITS, TRAVEL_MODES, factor_value
 
@@ -34,17 +36,6 @@ _AFTER_TRAVEL = (
     ("meals", "catering", "meal"),
     ("waste_kg", "waste", "waste"),
 )
-
-
-def round_half_up(value: Decimal) -> int:
-    """Round to the nearest integer, halves away from zero (2.5 → 3); floats are refused."""
-    if isinstance(value, float):
-        raise TypeError("round_half_up takes a Decimal or an int, not a float")
-    value = Decimal(value)
-    with localcontext() as ctx:
-        ctx.prec = max(ctx.prec, value.adjusted() + 2)  # room for every integer digit
-        ctx.traps[Inexact] = ctx.traps[Rounded] = False  # rounding is the point here
-        return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _text(value: Decimal) -> str:

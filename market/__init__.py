@@ -2,9 +2,14 @@
 
 
 def init_app(app, api) -> None:
-    from market import cli, models  # noqa: F401  (models register their tables)
-    from market.routes import movements, registry
+    from market import cli, jobs, models, pages, payments, transparency  # noqa: F401 (models: tables)
+    from market.routes import movements, registry, trading
 
     api.register_blueprint(registry.blp)
     api.register_blueprint(movements.blp)
+    api.register_blueprint(trading.blp)
+    app.register_blueprint(pages.bp)
+    payments.init_app(app)
+    jobs.init_app(app)
+    transparency.init_app(app, api)  # log routes, checkpoint job, audit check
     cli.init_app(app)

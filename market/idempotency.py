@@ -45,6 +45,8 @@ def claim(organization, scope: str, payload):
         IdempotencyRecord.key == key)).scalar_one()
     if first.request_hash != fingerprint:
         raise IdempotencyKeyReused("This Idempotency-Key was used for a different request.")
+    if first.response is None:
+        raise IdempotencyKeyReused("A request with this Idempotency-Key is still being processed.")
     response = jsonify(first.response)
     response.status_code = first.status_code
     response.headers["Idempotent-Replayed"] = "true"
@@ -57,3 +59,14 @@ def remember(record, status_code: int, body: dict) -> None:
         record.status_code = status_code
         record.response = body
         db.session.flush()
+
+
+def reload(record_id: int | None):
+    """The same key row in a later transaction of the same request."""
+    return db.session.get(IdempotencyRecord, record_id) if record_id else None
+
+
+def forget(record_id: int | None) -> None:
+    """Free the key of a request that failed after its first transaction."""
+    if record_id:
+        db.session.delete(db.session.get(IdempotencyRecord, record_id))

@@ -1,5 +1,7 @@
 """Retiring units (注销): irreversible, numbered, and announced to the certificate layer."""
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from core.db import db
@@ -25,6 +27,15 @@ def check_instruction(instruction: dict) -> None:
     if start and end and end < start:
         raise Invalid("The period ends before it starts.",
                       {"period_end": ["Must not be before period_start."]})
+
+
+def parse_stored_instruction(stored: dict) -> dict:
+    """An instruction kept as JSON on an order, with its dates back as dates."""
+    instruction = dict(stored)
+    for field in ("period_start", "period_end"):
+        if instruction.get(field):
+            instruction[field] = date.fromisoformat(instruction[field])
+    return instruction
 
 
 def retire_units(organization, instruction: dict) -> Retirement:

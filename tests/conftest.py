@@ -61,7 +61,13 @@ def _fresh_database(migrated, tmp_path) -> str:
 
 
 @pytest.fixture
-def app(migrated, tmp_path, keys_dir):
+def app_config():
+    """Extra settings for the app under test; a test module may override this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated, tmp_path, keys_dir, app_config):
     app = create_app({
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": _fresh_database(migrated, tmp_path),
@@ -69,6 +75,7 @@ def app(migrated, tmp_path, keys_dir):
         "SIGNING_KEY_DIR": str(keys_dir),
         "STRIPE_SECRET_KEY": None,
         "STRIPE_WEBHOOK_SECRET": None,
+        **app_config,
     })
     with app.app_context():
         yield app

@@ -10,6 +10,7 @@ from datetime import date
 from core.db import transaction
 from core.models import Organization, issue_token
 from market import issuance
+from market.listings import list_units
 from market.transfers import transfer_units
 
 _names = itertools.count(1)
@@ -66,3 +67,10 @@ def give(seller: Actor, holder: Actor, lot_id: int, kg: int) -> None:
     with transaction() as session:
         transfer_units(session.get(Organization, seller.id), to_organization_id=holder.id,
                        lot_id=lot_id, quantity_kg=kg)
+
+
+def make_listing(seller: Actor, lot_id: int, kg: int, price_fen_per_tonne: int) -> int:
+    """List ``kg`` of the seller's lot at a price per tonne."""
+    with transaction() as session:
+        return list_units(session.get(Organization, seller.id), lot_id=lot_id, quantity_kg=kg,
+                          price_fen_per_tonne=price_fen_per_tonne).id

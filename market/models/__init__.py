@@ -7,8 +7,10 @@ from market.models.issuance import IssuanceRequest, Methodology
 from market.models.ledger import LedgerEntry, LedgerHead
 from market.models.lots import Lot, SerialBlock
 from market.models.movements import Retirement, Transfer
+from market.models.trading import Listing, Order, OrderItem, Payment, StripeEvent
 
 __all__ = [
     "Counter", "IdempotencyRecord", "IssuanceRequest", "LedgerEntry", "LedgerHead", "Lot",
-    "Methodology", "Retirement", "SerialBlock", "Transfer",
+    "Listing", "Methodology", "Order", "OrderItem", "Payment", "Retirement", "SerialBlock",
+    "StripeEvent", "Transfer",
 ]

@@ -1,4 +1,4 @@
-"""Input and output schemas of the registry: shape only, rules live in the use cases."""
+"""Schemas of the registry: methodologies, issuance, lots, holdings, ledger, movements."""
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 

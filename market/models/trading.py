@@ -1,0 +1,134 @@
+"""Listings (sell orders), orders with reserved units, payments and Stripe events."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import db
+from core.models import UTCDateTime, utcnow
+
+LISTING_STATUSES = ("open", "closed")
+ORDER_STATUSES = ("pending_payment", "fulfilled", "cancelled", "expired")
+PAYMENT_METHODS = ("stripe", "bank_transfer")
+
+
+class Listing(db.Model):
+    """A seller's offer of escrowed (listed) units of one lot at a price per tonne.
+
+    ``remaining_kg`` is what is still listed and not reserved by an order.
+    """
+
+    __tablename__ = "listings"
+    __table_args__ = (
+        sa.CheckConstraint("quantity_kg > 0", name="quantity_positive"),
+        sa.CheckConstraint("remaining_kg >= 0 AND remaining_kg <= quantity_kg",
+                           name="remaining_within_quantity"),
+        sa.CheckConstraint("price_fen_per_tonne > 0", name="price_positive"),
+        sa.Index("ix_listings_open_price", "status", "price_fen_per_tonne"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seller_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    lot_id: Mapped[int] = mapped_column(sa.ForeignKey("lots.id"), index=True)
+    quantity_kg: Mapped[int] = mapped_column(sa.BigInteger)
+    remaining_kg: Mapped[int] = mapped_column(sa.BigInteger)
+    price_fen_per_tonne: Mapped[int] = mapped_column(sa.BigInteger)
+    status: Mapped[str] = mapped_column(sa.String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    lot = relationship("Lot")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def ref(self) -> str:
+        return f"LST-{self.id}"
+
+
+class Order(db.Model):
+    """A buyer's order: units reserved serial-exactly until paid, cancelled or expired."""
+
+    __tablename__ = "orders"
+    __table_args__ = (sa.CheckConstraint("total_fen >= 0", name="total_non_negative"),
+                      sa.Index("ix_orders_status_expires", "status", "expires_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    buyer_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default="pending_payment")
+    payment_method: Mapped[str] = mapped_column(sa.String(20))
+    total_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="CNY")
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    bank_reference: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    stripe_session_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    checkout_url: Mapped[str | None] = mapped_column(sa.String(1000))
+    retirement: Mapped[dict | None] = mapped_column(sa.JSON)
+    retirement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("retirements.id"))
+    case_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    items = relationship("OrderItem", order_by="OrderItem.id", back_populates="order")
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == "pending_payment"
+
+    @property
+    def quantity_kg(self) -> int:
+        return sum(item.quantity_kg for item in self.items)
+
+
+class OrderItem(db.Model):
+    """One listing's share of an order, priced once when the order is placed."""
+
+    __tablename__ = "order_items"
+    __table_args__ = (sa.CheckConstraint("quantity_kg > 0", name="quantity_positive"),
+                      sa.CheckConstraint("amount_fen >= 0", name="amount_non_negative"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    listing_id: Mapped[int] = mapped_column(sa.ForeignKey("listings.id"), index=True)
+    lot_id: Mapped[int] = mapped_column(sa.ForeignKey("lots.id"))
+    quantity_kg: Mapped[int] = mapped_column(sa.BigInteger)
+    price_fen_per_tonne: Mapped[int] = mapped_column(sa.BigInteger)
+    amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
+
+    order = relationship("Order", back_populates="items")
+    lot = relationship("Lot")
+
+
+class Payment(db.Model):
+    """Money received for an order: a confirmed bank transfer or a paid Stripe session."""
+
+    __tablename__ = "payments"
+    __table_args__ = (sa.CheckConstraint("amount_fen >= 0", name="amount_non_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    method: Mapped[str] = mapped_column(sa.String(20))
+    amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="CNY")
+    reference: Mapped[str] = mapped_column(sa.String(255))
+    # "applied" fulfilled the order; "unmatched" arrived for an order no longer pending
+    # and waits for a refund by hand.
+    status: Mapped[str] = mapped_column(sa.String(16), default="applied")
+    confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StripeEvent(db.Model):
+    """A webhook event already handled; its id makes a replay change nothing."""
+
+    __tablename__ = "stripe_events"
+
+    id: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(sa.String(64))
+    order_number: Mapped[str | None] = mapped_column(sa.String(32))
+    outcome: Mapped[str] = mapped_column(sa.String(64))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

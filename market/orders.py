@@ -1,0 +1,200 @@
+"""Orders: reserve units serial-exactly at order time, then fulfil, cancel or expire.
+
+Locks are taken in one order everywhere — listings (by id), then blocks, then lots,
+then the ledger head — so concurrent buyers queue instead of deadlocking, and the
+listing's ``remaining_kg`` (checked under its row lock) means nobody can oversell.
+"""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from core.db import db
+from core.errors import Invalid, NotFound
+from core.models import Organization
+from core.rounding import amount_fen
+from market import clock, ledger, listings, numbering, retirements, subjects, units
+from market.errors import InsufficientUnits, WrongState
+from market.models import Order, OrderItem, SerialBlock
+
+MAX_ITEMS = 20
+
+
+def _merge_items(items: list[dict]) -> dict[int, int]:
+    wanted: dict[int, int] = {}
+    for item in items:
+        wanted[item["listing_id"]] = wanted.get(item["listing_id"], 0) + item["quantity_kg"]
+    if len(wanted) > MAX_ITEMS:
+        raise Invalid(f"At most {MAX_ITEMS} listings per order.", {"items": ["Too many."]})
+    return wanted
+
+
+def bank_reference(number: str) -> str:
+    """The transfer reference (附言) for an order: its digits with ISO 7064 MOD 97-10
+    check digits, so a mistyped reference is caught when the admin confirms."""
+    digits = "".join(c for c in number if c.isdigit())
+    check = 98 - int(digits + "00") % 97
+    return f"JL{digits}{check:02d}"
+
+
+def check_retirement_instruction(buyer, instruction: dict | None, total_kg: int) -> dict | None:
+    if instruction is None:
+        return None
+    if instruction.get("lot_id") is not None:
+        raise Invalid("A buy-and-retire order retires what it buys; lot_id does not apply.",
+                      {"retirement": {"lot_id": ["Not allowed in an order."]}})
+    if instruction.get("quantity_kg") not in (None, total_kg):
+        raise Invalid("The retirement quantity must equal the ordered quantity.",
+                      {"retirement": {"quantity_kg": [f"Must be {total_kg} or absent."]}})
+    retirements.check_instruction(instruction)
+    subjects.check(buyer, instruction)
+    return {**instruction, "quantity_kg": total_kg}
+
+
+def place_order(buyer, *, items: list[dict], payment_method: str,
+                retirement: dict | None = None) -> Order:
+    """Reserve every requested quantity or nothing (409) and price it once."""
+    wanted = _merge_items(items)
+    instruction = check_retirement_instruction(buyer, retirement, sum(wanted.values()))
+    locked = {lid: listings.lock_listing(lid) for lid in sorted(wanted)}
+    for listing_id, listing in locked.items():
+        if not listing.is_open or listing.remaining_kg < wanted[listing_id]:
+            raise InsufficientUnits(
+                f"Listing {listing_id} has {listing.remaining_kg if listing.is_open else 0} kg "
+                f"left; {wanted[listing_id]} kg were asked for. Nothing was reserved.",
+                {"items": [f"Listing {listing_id}: not enough remaining."]})
+        if listing.seller_id == buyer.id:
+            raise Invalid("A seller cannot buy its own listing.",
+                          {"items": [f"Listing {listing_id} is yours."]})
+    carved = {lid: units.carve([SerialBlock.listing_id == lid, SerialBlock.state == "listed"],
+                               wanted[lid], what="listed units") for lid in sorted(wanted)}
+    all_blocks = [b for lid in sorted(carved) for b in carved[lid]]
+    units.shift_totals(all_blocks, "listed", "reserved")
+    head = ledger.lock_head()
+    number = numbering.next_number("JLO", "order")
+    codes = units.lot_codes(all_blocks)
+    for lid in sorted(carved):
+        ledger.append(head, "reserve", carved[lid], lot_codes=codes,
+                      to_org_id=locked[lid].seller_id, ref=number)
+    hold = (timedelta(hours=current_app.config["BANK_RESERVATION_HOURS"])
+            if payment_method == "bank_transfer"
+            else timedelta(minutes=current_app.config["CARD_RESERVATION_MINUTES"]))
+    order = Order(number=number, buyer_id=buyer.id, payment_method=payment_method,
+                  status="pending_payment", currency="CNY", expires_at=clock.now() + hold,
+                  retirement=_jsonable(instruction), created_at=clock.now(),
+                  case_id=(instruction or {}).get("case_id"),
+                  bank_reference=bank_reference(number) if payment_method == "bank_transfer"
+                  else None, total_fen=0)
+    for lid in sorted(wanted):
+        listing = locked[lid]
+        listing.remaining_kg -= wanted[lid]
+        order.items.append(OrderItem(
+            listing_id=lid, lot_id=listing.lot_id, quantity_kg=wanted[lid],
+            price_fen_per_tonne=listing.price_fen_per_tonne,
+            amount_fen=amount_fen(wanted[lid], listing.price_fen_per_tonne)))
+    order.total_fen = sum(item.amount_fen for item in order.items)
+    db.session.add(order)
+    db.session.flush()
+    for lid in sorted(carved):
+        units.settle(carved[lid], state="reserved", owner_id=locked[lid].seller_id,
+                     order_id=order.id)
+    return order
+
+
+def _jsonable(instruction: dict | None) -> dict | None:
+    if instruction is None:
+        return None
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in instruction.items()
+            if v is not None}
+
+
+def lock_order(order_id: int) -> Order:
+    order = db.session.execute(
+        sa.select(Order).where(Order.id == order_id).with_for_update()).scalar_one_or_none()
+    if order is None:
+        raise NotFound("No such order.")
+    return order
+
+
+def release_reservation(order: Order) -> None:
+    """Reserved units go back to their listing, or to the seller if it has closed."""
+    for item in order.items:
+        listing = listings.lock_listing(item.listing_id)
+        blocks = units.carve([SerialBlock.order_id == order.id,
+                              SerialBlock.listing_id == item.listing_id,
+                              SerialBlock.state == "reserved"], None)
+        if not blocks:
+            continue
+        units.shift_totals(blocks, "reserved", "listed")
+        head = ledger.lock_head()
+        ledger.append(head, "release", blocks, lot_codes=units.lot_codes(blocks),
+                      to_org_id=listing.seller_id, ref=order.number)
+        units.settle(blocks, state="listed", owner_id=listing.seller_id, order_id=None)
+        if listing.is_open:
+            listing.remaining_kg += units.total_kg(blocks)
+        else:
+            listings.return_to_seller(blocks, listing)
+    db.session.flush()
+
+
+def cancel_order(buyer, order_id: int) -> Order:
+    """The buyer gives up a pending order; its units are released at once."""
+    order = lock_order(order_id)
+    if order.buyer_id != buyer.id:
+        raise NotFound("No such order.")
+    if not order.is_pending:
+        raise WrongState(f"Only a pending order can be cancelled; this one is {order.status}.")
+    release_reservation(order)
+    order.status, order.closed_at = "cancelled", clock.now()
+    return order
+
+
+def expire_order(order: Order) -> Order:
+    """Release a pending order whose reservation window has passed (the caller locked it)."""
+    if order.is_pending and order.expires_at <= clock.now():
+        release_reservation(order)
+        order.status, order.closed_at = "expired", clock.now()
+    return order
+
+
+def fulfil_order(order: Order) -> Order:
+    """Paid: move the reserved units to the buyer, or retire them for the buyer when the
+    order carries a retirement instruction (buy-and-retire). The caller locked the order."""
+    if not order.is_pending:
+        raise WrongState(f"The order is {order.status}; it cannot be fulfilled.")
+    buyer = db.session.get(Organization, order.buyer_id)
+    blocks = units.carve([SerialBlock.order_id == order.id, SerialBlock.state == "reserved"], None)
+    if units.total_kg(blocks) != order.quantity_kg:
+        raise WrongState("The order's reservation is incomplete.")
+    if order.retirement:
+        instruction = retirements.parse_stored_instruction(order.retirement)
+        retirement = retirements.record_retirement(buyer, instruction, blocks,
+                                                   from_state="reserved", order_id=order.id)
+        order.retirement_id = retirement.id
+    else:
+        units.shift_totals(blocks, "reserved", "available")
+        head = ledger.lock_head()
+        ledger.append(head, "transfer", blocks, lot_codes=units.lot_codes(blocks),
+                      to_org_id=buyer.id, ref=order.number)
+        units.settle(blocks, state="available", owner_id=buyer.id, listing_id=None,
+                     order_id=None)
+    order.status, order.closed_at = "fulfilled", clock.now()
+    db.session.flush()
+    return order
+
+
+def overdue_orders(limit: int = 100) -> list[int]:
+    """Ids of pending orders past their reservation window, oldest first."""
+    return list(db.session.execute(
+        sa.select(Order.id).where(Order.status == "pending_payment",
+                                  Order.expires_at <= clock.now())
+        .order_by(Order.expires_at).limit(limit)).scalars())
+
+
+def get_order(organization, order_id: int) -> Order:
+    order = db.session.get(Order, order_id)
+    if order is None or not (order.buyer_id == organization.id
+                             or organization.has_role("registry_admin")):
+        raise NotFound("No such order.")
+    return order

@@ -1,0 +1,57 @@
+"""Public pages of the registry: home, marketplace, public registry, order results."""
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request
+
+from core.db import db
+from market import listings, retirements
+from market.models import Lot, Methodology, Retirement
+from market.payments import available_methods
+from market.payments.checkout import get_order_by_number
+
+bp = Blueprint("market_pages", __name__, template_folder="templates")
+
+
+@bp.get("/")
+def home():
+    totals = db.session.execute(sa.select(
+        sa.func.coalesce(sa.func.sum(Lot.issued_kg), 0),
+        sa.func.coalesce(sa.func.sum(Lot.retired_kg), 0),
+        sa.func.coalesce(sa.func.sum(Lot.listed_kg), 0))).one()
+    return render_template("market/home.html", issued_kg=totals[0], retired_kg=totals[1],
+                           listed_kg=totals[2],
+                           retirement_count=db.session.scalar(sa.select(sa.func.count(Retirement.id))),
+                           methodologies=db.session.scalars(
+                               sa.select(Methodology).order_by(Methodology.code)).all())
+
+
+@bp.get("/market")
+def marketplace():
+    scenario = request.args.get("scenario") or None
+    sort = request.args.get("sort", "price")
+    if sort not in ("price", "-price", "vintage", "-vintage"):
+        sort = "price"
+    stmt = listings.search_listings(scenario=scenario, sort=sort).limit(100)
+    return render_template("market/marketplace.html", listings=db.session.scalars(stmt).all(),
+                           scenario=scenario, sort=sort, methods=available_methods())
+
+
+@bp.get("/registry")
+def registry():
+    purpose = request.args.get("purpose") or None
+    stmt = retirements.search_retirements(purpose=purpose).limit(100)
+    rows = db.session.scalars(stmt).all()
+    return render_template("market/registry.html", retirements=rows, purpose=purpose,
+                           serials={r.id: retirements.serials_of(r) for r in rows})
+
+
+@bp.get("/orders/<number>/paid")
+def order_paid(number):
+    return render_template("market/order_result.html", order=get_order_by_number(number),
+                           outcome="paid")
+
+
+@bp.get("/orders/<number>/cancelled")
+def order_cancelled(number):
+    return render_template("market/order_result.html", order=get_order_by_number(number),
+                           outcome="cancelled")

@@ -1,0 +1,44 @@
+"""Bank transfer (对公转账): the registry admin confirms receipt with reference and amount."""
+
+from flask import current_app
+
+from core.db import db
+from core.errors import Forbidden, Invalid
+from market import clock, orders
+from market.errors import WrongState
+from market.models import Payment
+
+
+class AmountMismatch(WrongState):
+    code = "amount_mismatch"
+
+
+def receiving_account() -> dict:
+    """The registry's account that buyers pay into, from configuration."""
+    config = current_app.config
+    return {"account_name": config["BANK_ACCOUNT_NAME"],
+            "account_number": config["BANK_ACCOUNT_NUMBER"], "bank_name": config["BANK_NAME"]}
+
+
+def confirm_bank_transfer(admin, order_id: int, *, reference: str, amount_fen: int):
+    """Record the transfer and fulfil the order; the amount must equal the total."""
+    order = orders.lock_order(order_id)
+    if order.buyer_id == admin.id:
+        raise Forbidden("An organisation cannot confirm payment of its own order.")
+    if order.payment_method != "bank_transfer":
+        raise WrongState("This order is paid through Stripe, not by bank transfer.")
+    if not order.is_pending:
+        raise WrongState(f"The order is {order.status}; the transfer must be returned.")
+    if order.expires_at <= clock.now():
+        raise WrongState("The order's reservation has expired; the transfer must be returned.")
+    if reference.strip().upper() != order.bank_reference:
+        raise Invalid("The reference does not match this order.",
+                      {"reference": [f"Expected {order.bank_reference}."]})
+    if amount_fen != order.total_fen:
+        raise AmountMismatch(
+            f"Received {amount_fen} fen but the order totals {order.total_fen} fen.",
+            {"amount_fen": [f"Must equal {order.total_fen}."]})
+    db.session.add(Payment(order_id=order.id, method="bank_transfer", amount_fen=amount_fen,
+                           reference=order.bank_reference, confirmed_by_id=admin.id,
+                           received_at=clock.now()))
+    return orders.fulfil_order(order)

@@ -1,0 +1,160 @@
+"""Listings, orders and payments."""
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from core.auth import current_organization, public, require_role
+from core.db import db, transaction
+from core.errors import Conflict, DomainError
+from core.schemas import page_of, page_schema
+from market import idempotency, listings, orders
+from market.models import Order
+from market.payments import available_methods, bank, checkout, gateway
+from market.payments.stripe import InvalidWebhook
+from market.routes import json_response
+from market.schemas import (
+    BankConfirmationIn, ListingArgs, ListingIn, ListingOut, OrderIn, OrderOut, PaymentMethodsOut,
+)
+
+blp = Blueprint("trading", __name__, url_prefix="/api/v1",
+                description="Marketplace: listings, orders and payments")
+ListingPage = page_schema(ListingOut, "ListingPage")
+
+
+class StripeNotConfigured(Conflict):
+    code = "stripe_not_configured"
+
+
+class BadWebhook(DomainError):
+    status = 400
+    code = "invalid_webhook"
+
+
+@blp.route("/listings")
+class Listings(MethodView):
+    @public
+    @blp.arguments(ListingArgs, location="query")
+    @blp.response(200, ListingPage)
+    def get(self, args):
+        page, per_page = args.pop("page"), args.pop("per_page")
+        return page_of(listings.search_listings(**args), page, per_page, db.session)
+
+    @require_role("seller")
+    @blp.arguments(ListingIn)
+    @blp.response(201, ListingOut)
+    def post(self, data):
+        with transaction():
+            return listings.list_units(current_organization(), **data)
+
+
+@blp.route("/listings/<id:listing_id>")
+class ListingById(MethodView):
+    @public
+    @blp.response(200, ListingOut)
+    def get(self, listing_id):
+        return listings.get_listing(listing_id)
+
+    @require_role("seller")
+    @blp.response(200, ListingOut)
+    def delete(self, listing_id):
+        with transaction():
+            return listings.delist(current_organization(), listing_id)
+
+
+@blp.route("/orders")
+class Orders(MethodView):
+    @require_role("buyer")
+    @blp.arguments(OrderIn)
+    @blp.response(201, OrderOut)
+    def post(self, data):
+        buyer = current_organization()
+        if data["payment_method"] == "stripe" and gateway() is None:
+            raise StripeNotConfigured("Card, Alipay and WeChat Pay are not configured on this "
+                                      "registry; pay by bank transfer (bank_transfer).")
+        with transaction():
+            record, replay = idempotency.claim(buyer, "orders", data)
+            if replay is not None:
+                return replay
+            order = orders.place_order(buyer, **data)
+            if data["payment_method"] == "bank_transfer":
+                body = OrderOut().dump(order)
+                idempotency.remember(record, 201, body)
+                return json_response(body, 201)
+            order_id, record_id = order.id, record.id if record else None
+        # The reservation is committed; open the Stripe session without holding locks.
+        try:
+            session = checkout.open_checkout(db.session.get(Order, order_id))
+        except checkout.PaymentsUnavailable:
+            with transaction():
+                orders.cancel_order(buyer, order_id)
+                idempotency.forget(record_id)
+            raise
+        with transaction():
+            body = OrderOut().dump(checkout.attach_checkout(order_id, session))
+            idempotency.remember(idempotency.reload(record_id), 201, body)
+        return json_response(body, 201)
+
+
+@blp.route("/orders/<id:order_id>")
+class OrderById(MethodView):
+    @require_role("buyer", "registry_admin")
+    @blp.response(200, OrderOut)
+    def get(self, order_id):
+        return orders.get_order(current_organization(), order_id)
+
+
+@blp.route("/orders/<id:order_id>/cancel")
+class OrderCancel(MethodView):
+    @require_role("buyer")
+    @blp.response(200, OrderOut)
+    def post(self, order_id):
+        with transaction():
+            order = orders.cancel_order(current_organization(), order_id)
+            session_id = order.stripe_session_id
+            body = OrderOut().dump(order)
+        if session_id and gateway() is not None:
+            try:
+                gateway().expire_checkout_session(session_id)
+            except Exception:  # the session expires by itself; the units are already free
+                pass
+        return json_response(body, 200)
+
+
+@blp.route("/orders/<id:order_id>/bank-transfer-confirmation")
+class BankTransferConfirmation(MethodView):
+    @require_role("registry_admin")
+    @blp.arguments(BankConfirmationIn)
+    @blp.response(200, OrderOut)
+    def post(self, data, order_id):
+        with transaction():
+            return bank.confirm_bank_transfer(current_organization(), order_id, **data)
+
+
+@blp.route("/payments/methods")
+class PaymentMethods(MethodView):
+    @public
+    @blp.response(200, PaymentMethodsOut)
+    def get(self):
+        methods = available_methods()
+        return {"methods": methods, "stripe_enabled": "stripe" in methods,
+                "message": "银行转账与在线支付均可用 / Bank transfer and online payment available"
+                if "stripe" in methods else
+                "仅支持对公转账 / Bank-transfer-only mode: online payment is not configured"}
+
+
+@blp.route("/payments/stripe/webhook")
+class StripeWebhook(MethodView):
+    @public
+    @blp.doc(description="Stripe-signed Checkout events; a replayed event changes nothing.")
+    def post(self):
+        if gateway() is None:
+            raise StripeNotConfigured("Stripe is not configured on this registry.")
+        try:
+            event = gateway().parse_webhook(request.get_data(),
+                                            request.headers.get("Stripe-Signature"))
+        except InvalidWebhook as error:
+            raise BadWebhook(str(error)) from error
+        with transaction():
+            outcome = checkout.handle_event(event)
+        return json_response({"received": True, "outcome": outcome}, 200)

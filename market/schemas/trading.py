@@ -1,0 +1,99 @@
+"""Schemas of the marketplace: listings, orders and payments."""
+
+from marshmallow import fields, validate
+
+from core.schemas import BaseSchema, Fen, Id, Kg
+from market.models.issuance import SCENARIOS
+from market.payments.bank import receiving_account
+from market.schemas.registry import RetirementInstruction
+
+__all__ = ["ListingIn", "ListingOut", "ListingArgs", "OrderItemIn", "OrderIn", "OrderOut",
+           "BankConfirmationIn", "PaymentMethodsOut"]
+
+
+class ListingIn(BaseSchema):
+    lot_id = Id(required=True)
+    quantity_kg = Kg(required=True)
+    price_fen_per_tonne = Fen(required=True)
+
+
+class ListingOut(BaseSchema):
+    id = fields.Integer()
+    seller_id = fields.Integer()
+    lot_id = fields.Integer()
+    lot_code = fields.Function(lambda listing: listing.lot.code)
+    scenario = fields.Function(lambda listing: listing.lot.scenario)
+    vintage = fields.Function(lambda listing: listing.lot.vintage)
+    methodology_code = fields.Function(lambda listing: listing.lot.methodology.code)
+    quantity_kg = fields.Integer()
+    remaining_kg = fields.Integer()
+    price_fen_per_tonne = fields.Integer()
+    currency = fields.Constant("CNY")
+    status = fields.String()
+    created_at = fields.DateTime()
+
+
+class ListingArgs(BaseSchema):
+    scenario = fields.String(validate=validate.OneOf(SCENARIOS))
+    vintage = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    methodology_code = fields.String(validate=validate.Length(max=32))
+    max_price_fen_per_tonne = fields.Integer(validate=validate.Range(min=1, max=10**13))
+    seller_id = fields.Integer(validate=validate.Range(min=1, max=2**62))
+    sort = fields.String(load_default="price",
+                         validate=validate.OneOf(("price", "-price", "vintage", "-vintage")))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class OrderItemIn(BaseSchema):
+    listing_id = Id(required=True)
+    quantity_kg = Kg(required=True)
+
+
+class OrderIn(BaseSchema):
+    items = fields.List(fields.Nested(OrderItemIn), required=True,
+                        validate=validate.Length(min=1, max=20))
+    payment_method = fields.String(required=True,
+                                   validate=validate.OneOf(("stripe", "bank_transfer")))
+    retirement = fields.Nested(RetirementInstruction, load_default=None, allow_none=True)
+
+
+class OrderItemOut(BaseSchema):
+    listing_id = fields.Integer()
+    lot_id = fields.Integer()
+    lot_code = fields.Function(lambda item: item.lot.code)
+    quantity_kg = fields.Integer()
+    price_fen_per_tonne = fields.Integer()
+    amount_fen = fields.Integer()
+
+
+class OrderOut(BaseSchema):
+    id = fields.Integer()
+    number = fields.String()
+    buyer_id = fields.Integer()
+    status = fields.String()
+    payment_method = fields.String()
+    total_fen = fields.Integer()
+    currency = fields.String()
+    quantity_kg = fields.Integer()
+    expires_at = fields.DateTime()
+    created_at = fields.DateTime()
+    items = fields.List(fields.Nested(OrderItemOut))
+    checkout_url = fields.String(allow_none=True)
+    bank_reference = fields.String(allow_none=True)
+    bank_account = fields.Function(
+        lambda order: receiving_account() if order.payment_method == "bank_transfer" else None,
+        allow_none=True)
+    retirement = fields.Dict(allow_none=True)
+    retirement_id = fields.Integer(allow_none=True)
+
+
+class BankConfirmationIn(BaseSchema):
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    amount_fen = Fen(required=True)
+
+
+class PaymentMethodsOut(BaseSchema):
+    methods = fields.List(fields.String())
+    stripe_enabled = fields.Boolean()
+    message = fields.String()
