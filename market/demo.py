@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from core.credit_code import check_character
 from core.db import db
 from core.models import Organization, issue_token
-from market import issuance
+from market import issuance, listings
 
 ORGANIZATIONS = [
     # name, kind, roles, first 17 characters of the credit code
@@ -37,6 +37,11 @@ METHODOLOGIES = [
     ("FD-PLATE", "光盘行动碳普惠方法学", "Clean-plate campaign (less food waste)", "food", "1.0"),
     ("SH-DELIV", "绿色快递包装碳普惠方法学", "Green delivery packaging", "shopping", "1.0"),
 ]
+
+# (lot index, kg listed, price in fen per tonne): ¥40–¥95 per tonne, as carbon-inclusion
+# reductions have sold for in provincial programmes.
+LISTINGS = [(0, 400_000, 6_800), (1, 600_000, 7_500), (2, 200_000, 9_500), (3, 50_000, 8_800),
+            (4, 20_000, 4_000)]
 
 LOTS = [
     # seller, methodology, vintage, period, claimed kg, verified kg
@@ -69,14 +74,23 @@ def seed() -> dict[str, str]:
             issuance.file_methodology(code=code, title_zh=title_zh, title_en=title_en,
                                       scenario=scenario, version=version, status="filed")
     if not db.session.execute(sa.select(issuance.Lot.id)).first():
-        verifier = _org("吉林省低碳核证技术中心")
-        for i, (seller, code, vintage, (start, end), claimed, verified) in enumerate(LOTS, 1):
-            request = issuance.submit_issuance_request(
-                _org(seller), methodology_code=code, vintage=vintage,
-                period_start=date.fromisoformat(start), period_end=date.fromisoformat(end),
-                quantity_kg=claimed, evidence={"summary": "平台汇总的监测数据与抽样核查记录"})
-            issuance.verify_issuance_request(verifier, request.id, decision="approved",
-                                             verified_kg=verified,
-                                             report_ref=f"JLHZ-{vintage}-{i:03d}")
-            issuance.issue_lot(request.id)
+        _issue_and_list()
     return tokens
+
+
+def _issue_and_list() -> None:
+    """Issue the demo lots through request, verification and issuance, then list part."""
+    verifier = _org("吉林省低碳核证技术中心")
+    lots = []
+    for i, (seller, code, vintage, (start, end), claimed, verified) in enumerate(LOTS, 1):
+        request = issuance.submit_issuance_request(
+            _org(seller), methodology_code=code, vintage=vintage,
+            period_start=date.fromisoformat(start), period_end=date.fromisoformat(end),
+            quantity_kg=claimed, evidence={"summary": "平台汇总的监测数据与抽样核查记录"})
+        issuance.verify_issuance_request(verifier, request.id, decision="approved",
+                                         verified_kg=verified,
+                                         report_ref=f"JLHZ-{vintage}-{i:03d}")
+        lots.append((_org(seller), issuance.issue_lot(request.id)))
+    for index, kg, price in LISTINGS:
+        seller, lot = lots[index]
+        listings.list_units(seller, lot_id=lot.id, quantity_kg=kg, price_fen_per_tonne=price)

@@ -7,4 +7,5 @@ def test_demo_seed_is_realistic_idempotent_and_audits_clean(runner, client):
     lots = client.get("/api/v1/lots").json
     assert lots["total"] == 5
     assert {lot["scenario"] for lot in lots["items"]} == {"transport", "housing", "food"}
+    assert client.get("/api/v1/listings").json["total"] == 5
     assert runner.invoke(args=["audit"]).exit_code == 0
