@@ -8,8 +8,7 @@ from core.auth import current_organization, public, require_role
 from core.db import db, transaction
 from core.errors import Conflict, DomainError
 from core.schemas import page_of, page_schema
-from market import idempotency, listings, orders
-from market.models import Order
+from market import listings, order_flow, orders
 from market.payments import available_methods, bank, checkout, gateway
 from market.payments.stripe import InvalidWebhook
 from market.routes import json_response
@@ -72,28 +71,9 @@ class Orders(MethodView):
         if data["payment_method"] == "stripe" and gateway() is None:
             raise StripeNotConfigured("Card, Alipay and WeChat Pay are not configured on this "
                                       "registry; pay by bank transfer (bank_transfer).")
-        with transaction():
-            record, replay = idempotency.claim(buyer, "orders", data)
-            if replay is not None:
-                return replay
-            order = orders.place_order(buyer, **data)
-            if data["payment_method"] == "bank_transfer":
-                body = OrderOut().dump(order)
-                idempotency.remember(record, 201, body)
-                return json_response(body, 201)
-            order_id, record_id = order.id, record.id if record else None
-        # The reservation is committed; open the Stripe session without holding locks.
-        try:
-            session = checkout.open_checkout(db.session.get(Order, order_id))
-        except checkout.PaymentsUnavailable:
-            with transaction():
-                orders.cancel_order(buyer, order_id)
-                idempotency.forget(record_id)
-            raise
-        with transaction():
-            body = OrderOut().dump(checkout.attach_checkout(order_id, session))
-            idempotency.remember(idempotency.reload(record_id), 201, body)
-        return json_response(body, 201)
+        result = order_flow.create_order(buyer, **data, dump=OrderOut().dump,
+                                         idempotency_scope="orders")
+        return result if not isinstance(result, dict) else json_response(result, 201)
 
 
 @blp.route("/orders/<id:order_id>")
