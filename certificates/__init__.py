@@ -2,4 +2,11 @@
 
 
 def init_app(app, api) -> None:
-    pass
+    from certificates import cli, models, pages, rendering, retirement_certificates, routes  # noqa: F401
+    from core.jobs import register_job
+
+    retirement_certificates.connect()
+    api.register_blueprint(routes.blp)
+    app.register_blueprint(pages.bp)
+    cli.init_app(app)
+    register_job(app, rendering.render_pending, id="certificates.render_pending", minutes=1)

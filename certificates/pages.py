@@ -1,0 +1,86 @@
+"""Public certificate pages: verification, PDF and JSON downloads, the DID document."""
+
+import json
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+
+from certificates import keys, service
+from certificates.credentials import get_certificate, used_public_keys
+from certificates.rendering import ensure_pdf
+from core.errors import DomainError
+
+bp = Blueprint("certificate_pages", __name__, template_folder="templates")
+
+CONTEXT = {"@context": {"@version": 1.1, "@protected": False,
+                        "@vocab": "https://tanhui.jilin.example/vocab#"}}
+
+
+@bp.get("/.well-known/did.json")
+def did_document():
+    return Response(json.dumps(keys.did_document(used_public_keys()), ensure_ascii=False),
+                    mimetype="application/did+json")
+
+
+@bp.get("/contexts/registry-v1.jsonld")
+def context():
+    return Response(json.dumps(CONTEXT), mimetype="application/ld+json")
+
+
+@bp.get("/certificates/<number>.pdf")
+def certificate_pdf(number):
+    get_certificate(number)  # 404 for unknown numbers before any rendering
+    pdf, digest = ensure_pdf(number)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{number}.pdf"'
+    response.headers["ETag"] = digest
+    response.headers["X-Content-SHA256"] = digest
+    return response
+
+
+@bp.get("/certificates/<number>.json")
+def certificate_json(number):
+    certificate = get_certificate(number)
+    response = Response(certificate.credential, mimetype="application/vc+ld+json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{number}.json"'
+    return response
+
+
+@bp.get("/certificates/<number>")
+def certificate_home(number):
+    return redirect(url_for("certificate_pages.verify_number", number=number))
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def verify_form():
+    if request.method == "GET" and request.args.get("number"):
+        return redirect(url_for("certificate_pages.verify_number",
+                                number=request.args["number"].strip()))
+    result = error = None
+    if request.method == "POST":
+        upload = request.files.get("file")
+        text = request.form.get("credential", "").strip()
+        try:
+            if upload and upload.filename:
+                result = service.verify_upload(upload.read(10 * 1024 * 1024))
+            elif text:
+                result = service.verify_upload(text.encode())
+            else:
+                error = "请选择文件或粘贴证书 JSON。 Choose a file or paste a credential."
+        except DomainError as problem:
+            error = problem.message
+    return render_template("certificates/verify_form.html", result=result, error=error)
+
+
+@bp.get("/verify/<number>")
+def verify_number(number):
+    try:
+        certificate = get_certificate(number)
+    except DomainError:
+        return render_template("certificates/verify_number.html", certificate=None,
+                               number=number), 404
+    described = service.describe(certificate)
+    result = service.verify_credential(described["credential"])
+    return render_template("certificates/verify_number.html", certificate=certificate,
+                           described=described, result=result, view=certificate.view,
+                           number=number, did=keys.issuer_did(),
+                           base_url=current_app.config["BASE_URL"])

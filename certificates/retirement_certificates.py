@@ -1,0 +1,98 @@
+"""Every retirement gets its signed certificate in the retirement's own transaction.
+
+``market`` announces the retirement with a signal; this module listens (market never
+imports certificates).
+"""
+
+import sqlalchemy as sa
+
+from certificates.credentials import issue_certificate
+from core.db import db
+from core.models import Organization
+from market.models import LedgerEntry, Lot, Methodology, SerialBlock
+from market.signals import retirement_created
+
+PURPOSES = {
+    "organization_operations": ("机构运营碳中和", "Offsetting organisation operations"),
+    "event_neutrality": ("大型活动碳中和", "Carbon-neutral event"),
+    "ecological_compensation": ("以碳代偿（生态环境损害赔偿）", "Ecological-damage compensation"),
+    "pilot_neutrality": ("试点碳中和", "Pilot neutrality"),
+    "voluntary": ("自愿注销", "Voluntary retirement"),
+    "donation": ("捐赠注销", "Donation on behalf of a beneficiary"),
+}
+
+
+def serial_details(retirement) -> list[dict]:
+    """The retired serial ranges with their lot's methodology and vintage."""
+    rows = db.session.execute(
+        sa.select(SerialBlock, Lot.code, Lot.vintage, Methodology.code)
+        .join(Lot, Lot.id == SerialBlock.lot_id).join(Methodology, Methodology.id == Lot.methodology_id)
+        .where(SerialBlock.retirement_id == retirement.id)
+        .order_by(SerialBlock.lot_id, SerialBlock.serial_start)).all()
+    return [{"lot_code": code, "serial_start": b.serial_start, "serial_end": b.serial_end,
+             "quantity_kg": b.quantity_kg, "methodology_code": method, "vintage": vintage}
+            for b, code, vintage, method in rows]
+
+
+def ledger_seqs(retirement) -> list[int]:
+    return list(db.session.execute(sa.select(LedgerEntry.seq).where(
+        LedgerEntry.ref == retirement.number, LedgerEntry.type == "retire")
+        .order_by(LedgerEntry.seq)).scalars())
+
+
+def credential_serials(serials: list[dict]) -> list[dict]:
+    return [{"lotCode": s["lot_code"], "serialStart": s["serial_start"],
+             "serialEnd": s["serial_end"], "quantityKg": s["quantity_kg"],
+             "methodology": s["methodology_code"], "vintage": s["vintage"],
+             "range": f"{s['lot_code']}-{s['serial_start']:09d}-{s['serial_end']:09d}"}
+            for s in serials]
+
+
+def retirement_claim(retirement) -> dict:
+    """The part of a credential that proves one retirement: number, serials, ledger."""
+    return {"retirementNumber": retirement.number,
+            "retiredAt": retirement.retired_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "quantityKg": retirement.quantity_kg,
+            "serials": credential_serials(serial_details(retirement)),
+            "ledgerIndex": retirement.ledger_seq, "ledgerEntries": ledger_seqs(retirement)}
+
+
+def issue_retirement_certificate(retirement):
+    holder = db.session.get(Organization, retirement.organization_id)
+    purpose_zh, purpose_en = PURPOSES[retirement.purpose]
+    subject = {"type": "CarbonRetirement", "purpose": retirement.purpose,
+               "beneficiary": retirement.beneficiary_name,
+               "holder": {"id": f"urn:registry:organization:{holder.id}", "name": holder.name},
+               **retirement_claim(retirement)}
+    lines = []
+    if retirement.period_start:
+        subject["period"] = {"start": retirement.period_start.isoformat(),
+                             "end": retirement.period_end.isoformat()}
+        lines.append({"label_zh": "抵消期间", "label_en": "Period",
+                      "value": f"{retirement.period_start} — {retirement.period_end}"})
+    for field, zh, en in (("event_id", "活动编号", "Event"), ("claim_id", "声明编号", "Claim"),
+                          ("case_id", "案件编号", "Case")):
+        if getattr(retirement, field):
+            subject[field.replace("_id", "Id")] = getattr(retirement, field)
+            lines.append({"label_zh": zh, "label_en": en, "value": f"#{getattr(retirement, field)}"})
+    view = {"title_zh": "碳普惠减排量注销证明",
+            "title_en": "Certificate of Retirement of Carbon-Inclusion Reductions",
+            "issued_at": retirement.retired_at.date().isoformat(),
+            "beneficiary_name": retirement.beneficiary_name, "holder_name": holder.name,
+            "purpose_zh": purpose_zh, "purpose_en": purpose_en, "subject_lines": lines,
+            "quantity_kg": retirement.quantity_kg, "serials": serial_details(retirement),
+            "retirement_numbers": [retirement.number],
+            "retired_at": retirement.retired_at.strftime("%Y-%m-%d %H:%M UTC"),
+            "ledger_index": retirement.ledger_seq, "revoked": False}
+    return issue_certificate(number=retirement.certificate_number, certificate_type="retirement",
+                             subject=subject, view=view, subject_id=retirement.id,
+                             retirement_id=retirement.id, valid_from=retirement.retired_at,
+                             name="碳普惠减排量注销证明 / Retirement certificate")
+
+
+def _on_retirement(sender, retirement, **extra):
+    issue_retirement_certificate(retirement)
+
+
+def connect() -> None:
+    retirement_created.connect(_on_retirement)

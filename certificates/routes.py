@@ -1,0 +1,67 @@
+"""Certificate API: the signed credential with its status, verification, revocation,
+status lists."""
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from certificates import revocation, service
+from certificates.credentials import get_certificate
+from certificates.schemas import CertificateOut, RevocationIn, VerificationOut
+from core.auth import public, require_role
+from core.db import transaction
+from core.errors import Invalid
+
+MAX_UPLOAD = 10 * 1024 * 1024
+
+blp = Blueprint("certificates", __name__, url_prefix="/api/v1",
+                description="Signed certificates, verification and revocation")
+
+
+@blp.route("/certificates/<string:number>")
+class CertificateByNumber(MethodView):
+    @public
+    @blp.response(200, CertificateOut)
+    def get(self, number):
+        return service.describe(get_certificate(number))
+
+
+@blp.route("/certificates/verification")
+class Verification(MethodView):
+    @public
+    @blp.doc(description="Body: a credential JSON (bare or as returned by GET "
+                         "/certificates/{number}), or multipart/form-data with a PDF or JSON "
+                         "file in the field `file`.")
+    @blp.response(200, VerificationOut)
+    def post(self):
+        upload = request.files.get("file")
+        if upload is not None:
+            data = upload.read(MAX_UPLOAD + 1)
+            if len(data) > MAX_UPLOAD:
+                raise Invalid("The file is larger than 10 MiB.", {"file": ["Too large."]})
+            return service.verify_upload(data)
+        document = request.get_json(silent=True)
+        if document is None:
+            raise Invalid("Send a credential as JSON or a file in the multipart field 'file'.",
+                          {"file": ["Missing."]})
+        return service.verify_credential(document)
+
+
+@blp.route("/certificates/<string:number>/revocation")
+class Revocation(MethodView):
+    @require_role("registry_admin")
+    @blp.arguments(RevocationIn)
+    @blp.response(200, CertificateOut)
+    def post(self, data, number):
+        with transaction():
+            certificate = service.revoke(number, data["reason"])
+            return service.describe(certificate)
+
+
+@blp.route("/status-lists/<id:list_id>")
+class StatusListById(MethodView):
+    @public
+    @blp.doc(description="A BitstringStatusListCredential (W3C Bitstring Status List v1.0).")
+    def get(self, list_id):
+        with transaction():
+            return revocation.get_status_list_credential(list_id)

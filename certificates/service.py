@@ -1,0 +1,77 @@
+"""Use cases behind the certificate routes: describe, verify uploads, revoke."""
+
+import json
+from pathlib import Path
+
+from flask import current_app
+from pyhanko.keys import load_cert_from_pemder
+
+from certificates import pdf_files, revocation
+from certificates.credentials import get_certificate, verification_url
+from certificates.models import Certificate
+from certificates.pades import CERT_FILE, ensure_signing_material
+from certificates.verification import verify_online
+from core.errors import Invalid
+
+
+def describe(certificate: Certificate) -> dict:
+    """The API view of a certificate: its signed credential plus its status."""
+    base = current_app.config["BASE_URL"]
+    return {"number": certificate.number, "type": certificate.type,
+            "status": "revoked" if certificate.is_revoked else "valid",
+            "issued_at": certificate.issued_at, "revoked_at": certificate.revoked_at,
+            "revocation_reason": certificate.revocation_reason,
+            "pdf_url": f"{base}/certificates/{certificate.number}.pdf",
+            "pdf_sha256": certificate.pdf_sha256,
+            "verification_url": verification_url(certificate.number),
+            "credential": json.loads(certificate.credential)}
+
+
+def registry_pdf_certificate():
+    key_dir = Path(current_app.config["SIGNING_KEY_DIR"])
+    ensure_signing_material(key_dir)
+    return load_cert_from_pemder(str(key_dir / CERT_FILE))
+
+
+def unwrap(document):
+    """Accept a bare credential or this API's ``{credential: …}`` envelope."""
+    if isinstance(document, dict) and isinstance(document.get("credential"), dict) \
+            and "proof" not in document:
+        return document["credential"]
+    return document
+
+
+def verify_upload(data: bytes) -> dict:
+    """Verify an uploaded PDF (signature, embedded credential) or credential JSON."""
+    if data.lstrip()[:5] == b"%PDF-":
+        try:
+            reader = pdf_files.read_pdf(data)
+            credential = pdf_files.embedded_credential(reader)
+        except pdf_files.NotACertificatePdf as error:
+            raise Invalid(str(error), {"file": [str(error)]}) from error
+        pdf_errors = pdf_files.check_pdf_signature(reader, [registry_pdf_certificate()])
+        result = verify_credential(credential)
+        result["checks"]["pdf_signature"] = "failed" if pdf_errors else "passed"
+        result["errors"] = pdf_errors + result["errors"]
+        result["verified"] = result["verified"] and not pdf_errors
+        return result
+    try:
+        document = json.loads(data)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise Invalid("The file is neither a PDF nor JSON.", {"file": [str(error)]}) from error
+    return verify_credential(document)
+
+
+def verify_credential(document) -> dict:
+    credential = unwrap(document)
+    result = verify_online(credential)
+    subject = credential.get("credentialSubject") if isinstance(credential, dict) else None
+    result["certificate_number"] = subject.get("certificateNumber") if isinstance(
+        subject, dict) else None
+    return result
+
+
+def revoke(number: str, reason: str) -> Certificate:
+    return revocation.revoke_certificate(number, reason)
+
+
