@@ -25,7 +25,7 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from certificates.formatting import format_kg, format_tonnes
+from core.formatting import format_kg, format_tonnes
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "certificates/certificate.html"

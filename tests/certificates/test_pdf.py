@@ -16,7 +16,7 @@ from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from certificates import pades
-from certificates.formatting import format_kg, format_tonnes
+from core.formatting import format_kg, format_tonnes
 from certificates.pdf import (
     DataOnlyURLFetcher,
     ExternalResourceRefused,

@@ -36,3 +36,11 @@ def format_tonnes(kg: int) -> str:
     sign = "-" if kg < 0 else ""
     whole, rest_kg = divmod(abs(kg), 1000)
     return f"{sign}{_group(str(whole))}.{rest_kg:03d}"
+
+
+def format_yuan(fen: int) -> str:
+    """Integer fen as yuan with two decimals, grouped like the quantities: 123456 → "1 234.56"."""
+    fen = _check_kg(fen)
+    sign = "-" if fen < 0 else ""
+    yuan, cents = divmod(abs(fen), 100)
+    return f"{sign}{_group(str(yuan))}.{cents:02d}"
