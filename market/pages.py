@@ -14,10 +14,10 @@ bp = Blueprint("market_pages", __name__, template_folder="templates")
 
 @bp.get("/")
 def home():
-    totals = db.session.execute(sa.select(
-        sa.func.coalesce(sa.func.sum(Lot.issued_kg), 0),
-        sa.func.coalesce(sa.func.sum(Lot.retired_kg), 0),
-        sa.func.coalesce(sa.func.sum(Lot.listed_kg), 0))).one()
+    # PostgreSQL sums bigints as numeric; kilograms stay integers.
+    totals = db.session.execute(sa.select(*(
+        sa.cast(sa.func.coalesce(sa.func.sum(column), 0), sa.BigInteger)
+        for column in (Lot.issued_kg, Lot.retired_kg, Lot.listed_kg)))).one()
     return render_template("market/home.html", issued_kg=totals[0], retired_kg=totals[1],
                            listed_kg=totals[2],
                            retirement_count=db.session.scalar(sa.select(sa.func.count(Retirement.id))),
