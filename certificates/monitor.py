@@ -188,7 +188,8 @@ def run(base_url: str, state_path: Path | None = None) -> Report:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m certificates.monitor",
                                      description=__doc__.split("\n\n")[0])
-    parser.add_argument("base_url", help="the registry's public origin, e.g. https://registry.example")
+    parser.add_argument("base_url",
+                        help="the registry's public origin, e.g. https://registry.example")
     parser.add_argument("--state", type=Path,
                         help="JSON file keeping the last verified checkpoint between runs")
     args = parser.parse_args(argv)

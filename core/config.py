@@ -38,6 +38,8 @@ def from_environment() -> dict:
         # MEE guideline: offsets completed within one year of the event's end.
         "EVENT_OFFSET_DEADLINE_DAYS": _int("EVENT_OFFSET_DEADLINE_DAYS", 365),
         "SCHEDULER_ENABLED": os.environ.get("SCHEDULER_ENABLED", "0") == "1",
+        # Name of the transparency log in checkpoints; defaults to "<host of BASE_URL>/log".
+        "TRANSPARENCY_LOG_ORIGIN": os.environ.get("TRANSPARENCY_LOG_ORIGIN") or None,
         "CASE_ID_NUMBER_KEY": os.environ.get("CASE_ID_NUMBER_KEY") or None,
     }
 
