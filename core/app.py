@@ -27,6 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config_module.from_environment())
     app.config.update(config or {})
 
+    app.json.ensure_ascii = False  # Chinese stays readable in API responses
+    app.json.sort_keys = False
     app.url_map.converters["id"] = IdConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.PROJECT_ROOT / "migrations"))
@@ -46,4 +48,6 @@ def create_app(config: dict | None = None) -> Flask:
     # Domains are named, not imported, so core never depends on them.
     for name in app.config["DOMAINS"]:
         importlib.import_module(name).init_app(app, api)
+    if app.config["SCHEDULER_ENABLED"]:  # `make run`: jobs inside the development server
+        jobs.start_background(app)
     return app

@@ -60,6 +60,7 @@ def start_background(app: Flask) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
     schedule_all(app, scheduler)
     scheduler.start()
+    app.extensions["registry_scheduler"] = scheduler
     return scheduler
 
 
