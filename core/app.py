@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 from core import config as config_module
 from core import errors
 from core.db import db
+from core.schemas import MAX_ID
 
 migrate = Migrate()
 
@@ -18,7 +19,7 @@ class IdConverter(IntegerConverter):
     """Path ids that fit a database integer; anything larger is simply not found."""
 
     def __init__(self, url_map):
-        super().__init__(url_map, min=1, max=2**63 - 1)
+        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 def create_app(config: dict | None = None) -> Flask:

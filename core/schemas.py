@@ -44,8 +44,13 @@ def Fen(**kwargs) -> StrictInt:
     return StrictInt(minimum=1, maximum=MAX_FEN, **kwargs)
 
 
+# Row ids are 32-bit INTEGER columns; anything larger names nothing.
+MAX_ID = 2**31 - 1
+
+
 def Id(**kwargs) -> StrictInt:
-    return StrictInt(minimum=1, maximum=2**62, **kwargs)
+    """A row id: a positive JSON integer that fits the id columns."""
+    return StrictInt(minimum=1, maximum=MAX_ID, **kwargs)
 
 
 class PageArgs(BaseSchema):

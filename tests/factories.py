@@ -74,3 +74,29 @@ def make_listing(seller: Actor, lot_id: int, kg: int, price_fen_per_tonne: int) 
     with transaction() as session:
         return list_units(session.get(Organization, seller.id), lot_id=lot_id, quantity_kg=kg,
                           price_fen_per_tonne=price_fen_per_tonne).id
+
+
+def make_authority(kind: str = "court", name: str | None = None) -> Actor:
+    """A court, procuratorate or eco-environment bureau holding role case_authority."""
+    return make_org("case_authority", kind=kind, name=name)
+
+
+def case_body(**overrides) -> dict:
+    """A valid ``POST /api/v1/compensation-cases`` body (南靖-style numbers, ×2), judged a
+    month ago and due in two months; ``overrides`` replace top-level fields."""
+    from datetime import timedelta
+
+    from market import clock
+
+    today = clock.today_in_china()
+    body = {
+        "case_number": "(2026)吉01民初123号", "authority_name": "长春市中级人民法院",
+        "judgment_date": (today - timedelta(days=30)).isoformat(),
+        "obligor": {"name": "吉林松柏林业有限公司"},
+        "damage": {"description": "滥伐林木 18.65 立方米，碳汇损失经评估为 2.5 吨",
+                   "measured_loss_kg": 2_500, "measuring_agency": "吉林省林业调查规划院",
+                   "report_number": "吉林调评〔2026〕12号", "multiplier": "2"},
+        "required_kg": 5_000, "due_date": (today + timedelta(days=60)).isoformat(),
+    }
+    return {**body, **overrides}
+

@@ -2,7 +2,7 @@
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from core.schemas import BaseSchema, Id, Kg, StrictInt
+from core.schemas import MAX_ID, BaseSchema, Id, Kg, StrictInt
 from market.models.issuance import METHODOLOGY_STATUSES, SCENARIOS
 from market.models.movements import PURPOSES
 from market.retirements import serials_of
@@ -80,7 +80,7 @@ class LotArgs(BaseSchema):
     scenario = fields.String(validate=validate.OneOf(SCENARIOS))
     vintage = fields.Integer(validate=validate.Range(min=2000, max=2100))
     methodology_code = fields.String(validate=validate.Length(max=32))
-    seller_id = fields.Integer(validate=validate.Range(min=1, max=2**62))
+    seller_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 

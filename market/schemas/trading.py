@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from core.schemas import BaseSchema, Fen, Id, Kg
+from core.schemas import MAX_ID, BaseSchema, Fen, Id, Kg
 from market.models.issuance import SCENARIOS
 from market.payments.bank import receiving_account
 from market.schemas.registry import RetirementInstruction
@@ -38,7 +38,7 @@ class ListingArgs(BaseSchema):
     vintage = fields.Integer(validate=validate.Range(min=2000, max=2100))
     methodology_code = fields.String(validate=validate.Length(max=32))
     max_price_fen_per_tonne = fields.Integer(validate=validate.Range(min=1, max=10**13))
-    seller_id = fields.Integer(validate=validate.Range(min=1, max=2**62))
+    seller_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     sort = fields.String(load_default="price",
                          validate=validate.OneOf(("price", "-price", "vintage", "-vintage")))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))

@@ -64,3 +64,16 @@ def test_unknown_ids_are_404(client):
 
 def test_huge_path_ids_do_not_crash(client):
     assert client.get(f"/api/v1/lots/{10**30}").status_code == 404
+
+
+@pytest.mark.parametrize("body_id", [2**31, 2**62, 10**30])
+def test_ids_beyond_the_id_columns_are_422_not_500(client, buyer, body_id):
+    response = client.post("/api/v1/transfers", headers=buyer.headers, json={
+        "to_organization_id": body_id, "lot_id": 1, "quantity_kg": 1})
+    assert response.status_code == 422 and "to_organization_id" in response.json["errors"]
+
+
+@pytest.mark.parametrize("path_id", [2**31, 3_000_000_000, 2**63])
+def test_path_ids_beyond_the_id_columns_are_404(client, path_id):
+    assert client.get(f"/api/v1/lots/{path_id}").status_code == 404
+    assert client.get(f"/api/v1/lots?seller_id={path_id}").status_code == 422
