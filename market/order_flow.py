@@ -12,8 +12,9 @@ from market.payments import checkout
 
 
 def create_order(buyer, *, items: list[dict], payment_method: str, retirement: dict | None,
-                 dump, idempotency_scope: str | None = None):
-    """Place the order; returns the dumped order (or a replayed response) and the status."""
+                 dump, idempotency_scope: str | None = None, on_placed=None):
+    """Place the order; returns the dumped order (or a replayed response) and the status.
+    ``on_placed(order)`` runs in the placing transaction (a case records its link order)."""
     with transaction():
         record, replay = (idempotency.claim(buyer, idempotency_scope, {
             "items": items, "payment_method": payment_method, "retirement": retirement})
@@ -22,6 +23,8 @@ def create_order(buyer, *, items: list[dict], payment_method: str, retirement: d
             return replay
         order = orders.place_order(buyer, items=items, payment_method=payment_method,
                                    retirement=retirement)
+        if on_placed is not None:
+            on_placed(order)
         if payment_method == "bank_transfer":
             body = dump(order)
             idempotency.remember(record, 201, body)

@@ -9,6 +9,7 @@ from market.models.lots import Lot, SerialBlock
 from market.models.movements import Retirement, Transfer
 from market.models.trading import Listing, Order, OrderItem, Payment, StripeEvent
 from market.models.transparency import Checkpoint, TreeNode, TreeState
+from market.models.cases import CaseDocument, CaseEvent, CompensationCase  # noqa: F401 (以碳代偿)
 
 __all__ = [
     "Counter", "IdempotencyRecord", "IssuanceRequest", "LedgerEntry", "LedgerHead", "Lot",

@@ -1,0 +1,97 @@
+"""以碳代偿履行证明: the compensation certificate a fulfilled case sends to its authority.
+
+``market`` announces a covered case with ``case_fulfilled`` inside the transaction of the
+retirement that covered it; this module answers with a signed credential (type
+``compensation``) under the number the case was given. The credential names the case and
+the masked obligor only — never the full name or ID number — and carries one
+``retirement_claim`` per counted retirement, so verification checks every serial range
+against the ledger.
+"""
+
+from certificates.credentials import issue_certificate
+from certificates.retirement_certificates import retirement_claim, serial_details
+from core.db import db
+from core.formatting import format_tonnes
+from core.models import Organization
+from market.compensation import case_retirements
+from market.signals import case_fulfilled
+
+TITLE_ZH = "以碳代偿履行证明"
+TITLE_EN = "Certificate of Fulfilment of Ecological-Damage Compensation by Carbon Reductions"
+
+
+def compensation_subject(case, retirements) -> dict:
+    """The credentialSubject: the case, the masked obligor, quantities, retirements."""
+    return {
+        "type": "EcologicalCompensation",
+        "caseId": case.id,
+        "caseNumber": case.case_number,
+        "authority": {"id": f"urn:registry:organization:{case.authority_id}",
+                      "name": case.authority_name},
+        "judgmentDate": case.judgment_date.isoformat(),
+        "obligor": {"name": case.obligor_masked_name},
+        "damage": {"measuredLossKg": case.measured_loss_kg, "multiplier": case.multiplier,
+                   "measuringAgency": case.measuring_agency,
+                   "reportNumber": case.report_number},
+        "orderedKg": case.required_kg,
+        "retiredKg": case.retired_kg,
+        "beneficiary": case.beneficiary_wording,
+        "retirements": [retirement_claim(r) for r in retirements],
+    }
+
+
+def compensation_view(case, retirements) -> dict:
+    """The plain dict the PDF is rendered from: addressed to the authority."""
+    holders = []
+    for retirement in retirements:
+        name = db.session.get(Organization, retirement.organization_id).name
+        if retirement.organization_id == case.obligor_organization_id or \
+                (case.obligor_organization_id is None
+                 and retirement.organization_id == case.payer_organization_id):
+            name = case.obligor_masked_name
+        if name not in holders:
+            holders.append(name)
+    lines = [
+        ("致", "Addressed to", case.authority_name),
+        ("案号", "Case number", case.case_number),
+        ("裁判日期", "Judgment date", case.judgment_date.isoformat()),
+        ("赔偿义务人", "Obligor", case.obligor_masked_name),
+        ("碳汇损失", "Measured loss",
+         f"{format_tonnes(case.measured_loss_kg)} t × {case.multiplier}"
+         f"（{case.measuring_agency} {case.report_number}）"),
+        ("判令认购量", "Quantity ordered", f"{format_tonnes(case.required_kg)} t"),
+        ("实际注销量", "Quantity retired", f"{format_tonnes(case.retired_kg)} t"),
+        ("账本索引", "Ledger indexes", ", ".join(f"#{r.ledger_seq}" for r in retirements)),
+    ]
+    return {"title_zh": TITLE_ZH, "title_en": TITLE_EN,
+            "issued_at": case.fulfilled_at.date().isoformat(),
+            "beneficiary_name": case.obligor_masked_name, "holder_name": "、".join(holders),
+            "purpose_zh": "以碳代偿（生态环境损害赔偿）",
+            "purpose_en": "Ecological-damage compensation",
+            "subject_lines": [{"label_zh": zh, "label_en": en, "value": value}
+                              for zh, en, value in lines],
+            "quantity_kg": case.retired_kg,
+            "serials": [s for r in retirements for s in serial_details(r)],
+            "retirement_numbers": [r.number for r in retirements],
+            "retired_at": retirements[-1].retired_at.strftime("%Y-%m-%d %H:%M UTC"),
+            "ledger_index": None,  # one per retirement: listed in the subject lines
+            "authority_name": case.authority_name, "case_number": case.case_number,
+            "revoked": False}
+
+
+def issue_compensation_certificate(case):
+    """Sign the compensation certificate of a case that has just been fulfilled."""
+    retirements = case_retirements(case)
+    return issue_certificate(
+        number=case.certificate_number, certificate_type="compensation",
+        subject=compensation_subject(case, retirements),
+        view=compensation_view(case, retirements), subject_id=case.id,
+        valid_from=case.fulfilled_at, name=f"{TITLE_ZH} / Compensation certificate")
+
+
+def _on_case_fulfilled(sender, case, **extra):
+    issue_compensation_certificate(case)
+
+
+def connect() -> None:
+    case_fulfilled.connect(_on_case_fulfilled)

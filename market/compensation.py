@@ -1,0 +1,229 @@
+"""以碳代偿 compensation cases: a court, procuratorate or eco-environment bureau orders an
+obligor to buy and retire reductions for ecological damage.
+
+The authority opens the case with the ordered quantity exactly as judged. Retirements
+with purpose ``ecological_compensation`` and the case's ``case_id`` count towards it —
+made by the obligor's organisation, the authority, or whoever pays through the case's
+payment link (``compensation_payment``). When they cover the order the case is fulfilled
+and ``signals.case_fulfilled`` lets the certificate layer issue the compensation
+certificate in the same transaction. Every change is written to the case's audit trail.
+"""
+
+import secrets
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from core.db import db
+from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.models import Organization
+from core.schemas import MAX_ID
+from market import clock
+from market.compensation_privacy import encrypt_id_number, hash_token, mask_name
+from market.errors import WrongState
+from market.models import Retirement
+from market.models.cases import AUTHORITY_KINDS, CaseDocument, CaseEvent, CompensationCase
+
+DEFAULT_BENEFICIARY_WORDING = "{authority_name}（{case_number}）生态环境损害赔偿"
+
+
+def payment_link(token: str) -> str:
+    """The public URL of a case's payment page for ``token``."""
+    return f"{current_app.config['BASE_URL']}/cases/pay/{token}"
+
+
+def record_event(case: CompensationCase, action: str, *, actor: str = "organization",
+                 organization_id: int | None = None, **details) -> CaseEvent:
+    """Append one entry to the case's audit trail (who, what, when)."""
+    event = CaseEvent(case_id=case.id, action=action, actor=actor,
+                      actor_organization_id=organization_id, details=details,
+                      created_at=clock.now())
+    db.session.add(event)
+    return event
+
+
+def open_case(authority: Organization, *, case_number: str, authority_name: str, judgment_date,
+              obligor: dict, damage: dict, required_kg: int, due_date, documents=(),
+              beneficiary_wording: str | None = None) -> tuple[CompensationCase, str]:
+    """Register a judgment's compensation order; returns the case and its payment link,
+    shown this once (only its hash is kept)."""
+    if authority.kind not in AUTHORITY_KINDS:
+        raise Forbidden("Only courts, procuratorates and eco-environment bureaus open cases.")
+    if judgment_date > clock.today_in_china():
+        raise Invalid("The judgment date is in the future.",
+                      {"judgment_date": ["Must not be after today."]})
+    if due_date < judgment_date:
+        raise Invalid("The due date is before the judgment date.",
+                      {"due_date": ["Must not be before judgment_date."]})
+    obligor_org = _obligor_organization(authority, obligor.get("organization_id"))
+    wording = beneficiary_wording or DEFAULT_BENEFICIARY_WORDING.format(
+        authority_name=authority_name, case_number=case_number)
+    _refuse_identity_in(wording, obligor)
+    if db.session.execute(sa.select(CompensationCase.id).where(
+            CompensationCase.authority_id == authority.id,
+            CompensationCase.case_number == case_number)).first():
+        raise Conflict(f"Case {case_number} is already registered by this authority.",
+                       {"case_number": ["Already registered."]})
+    token = secrets.token_urlsafe(32)
+    case = CompensationCase(
+        case_number=case_number, authority_id=authority.id, authority_name=authority_name,
+        judgment_date=judgment_date, due_date=due_date, obligor_name=obligor["name"],
+        obligor_masked_name=mask_name(obligor["name"]),
+        obligor_organization_id=obligor_org.id if obligor_org else None,
+        obligor_id_number_encrypted=encrypt_id_number(obligor.get("id_number")),
+        damage_description=damage["description"], measured_loss_kg=damage["measured_loss_kg"],
+        measuring_agency=damage["measuring_agency"], report_number=damage["report_number"],
+        multiplier=damage["multiplier"], required_kg=required_kg, retired_kg=0,
+        beneficiary_wording=wording, payment_token_hash=hash_token(token), status="open",
+        opened_at=clock.now())
+    try:
+        with db.session.begin_nested():  # a concurrent twin: the constraint has the last word
+            db.session.add(case)
+    except IntegrityError as error:
+        raise Conflict(f"Case {case_number} is already registered by this authority.",
+                       {"case_number": ["Already registered."]}) from error
+    case.payer_organization_id = (obligor_org or _holder_of_record(case)).id
+    record_event(case, "opened", organization_id=authority.id, case_number=case_number,
+                 required_kg=required_kg, due_date=due_date.isoformat())
+    record_event(case, "payment_link_issued", organization_id=authority.id)
+    for document in documents:
+        _add_document(case, authority, **document)
+    db.session.flush()
+    return case, payment_link(token)
+
+
+def _obligor_organization(authority, organization_id: int | None) -> Organization | None:
+    if organization_id is None:
+        return None
+    org = db.session.get(Organization, organization_id) if organization_id <= MAX_ID else None
+    if org is None:
+        raise Invalid("Unknown obligor organisation.",
+                      {"obligor": {"organization_id": ["No such organisation."]}})
+    if org.id == authority.id:
+        raise Invalid("An authority cannot be the obligor of its own case.",
+                      {"obligor": {"organization_id": ["Is the authority itself."]}})
+    return org
+
+
+def _refuse_identity_in(wording: str, obligor: dict) -> None:
+    # The beneficiary wording is printed in the public registry of retirements.
+    name, id_number = obligor["name"].strip(), obligor.get("id_number")
+    if (len(name) > 1 and name in wording) or (id_number and id_number in wording):
+        raise Invalid("The beneficiary wording is public and must not identify the obligor.",
+                      {"beneficiary_wording": ["Must not contain the obligor's name or ID."]})
+
+
+def _holder_of_record(case: CompensationCase) -> Organization:
+    """A person obligor has no account: what is bought through the link is held and
+    retired by an organisation of kind ``individual`` made for this case. Organisation
+    names are public, so it carries the masked name only; it has no roles and no token."""
+    name = f"以碳代偿赔偿义务人{case.obligor_masked_name}（案件 {case.id}）"
+    if db.session.execute(sa.select(Organization.id).where(Organization.name == name)).first():
+        name = f"{name} {secrets.token_hex(3)}"
+    org = Organization(name=name, kind="individual", roles=[])
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def _add_document(case, organization, *, kind: str, title: str, reference: str) -> CaseDocument:
+    document = CaseDocument(case_id=case.id, kind=kind, title=title, reference=reference,
+                            added_by_id=organization.id, added_at=clock.now())
+    db.session.add(document)
+    record_event(case, "document_added", organization_id=organization.id, kind=kind,
+                 reference=reference)
+    return document
+
+
+def find_case(case_id: int) -> CompensationCase | None:
+    return db.session.get(CompensationCase, case_id) if 0 < case_id <= MAX_ID else None
+
+
+def lock_case(case_id: int) -> CompensationCase | None:
+    return db.session.execute(sa.select(CompensationCase).where(
+        CompensationCase.id == case_id).with_for_update()).scalar_one_or_none()
+
+
+def can_read(organization: Organization, case: CompensationCase) -> bool:
+    return (organization.id in (case.authority_id, case.obligor_organization_id)
+            or organization.has_role("registry_admin"))
+
+
+def may_see_identity(organization: Organization, case: CompensationCase) -> bool:
+    """The obligor's full identity goes to the authority and the registry admin only."""
+    return organization.id == case.authority_id or organization.has_role("registry_admin")
+
+
+def get_case(organization: Organization, case_id: int) -> CompensationCase:
+    """A case for one of its parties; to anyone else it does not exist (404)."""
+    case = find_case(case_id)
+    if case is None or not can_read(organization, case):
+        raise NotFound("No such compensation case.")
+    return case
+
+
+def get_public_case(case_id: int) -> CompensationCase:
+    """Any case, for its public (masked) view."""
+    case = find_case(case_id)
+    if case is None:
+        raise NotFound("No such compensation case.")
+    return case
+
+
+def _case_for_authority(organization: Organization, case_id: int) -> CompensationCase:
+    case = get_case(organization, case_id)
+    if not may_see_identity(organization, case):
+        raise Forbidden("Only the authority and the registry admin may do this.")
+    return case
+
+
+def search_cases(organization: Organization, *, status: str | None = None):
+    """The cases an organisation is party to (all of them for the registry admin)."""
+    stmt = sa.select(CompensationCase).order_by(CompensationCase.id.desc())
+    if not organization.has_role("registry_admin"):
+        stmt = stmt.where(sa.or_(CompensationCase.authority_id == organization.id,
+                                 CompensationCase.obligor_organization_id == organization.id))
+    if status:
+        stmt = stmt.where(CompensationCase.status == status)
+    return stmt
+
+
+def case_history(organization: Organization, case_id: int):
+    """The audit trail, oldest first [authority, registry_admin]."""
+    case = _case_for_authority(organization, case_id)
+    return db.session.execute(sa.select(CaseEvent).where(CaseEvent.case_id == case.id)
+                              .order_by(CaseEvent.id)).scalars().all()
+
+
+def add_document(organization: Organization, case_id: int, *, kind: str, title: str,
+                 reference: str) -> CaseDocument:
+    """File a reference to a document of the case (the authority only)."""
+    case = _case_for_authority(organization, case_id)
+    if case.authority_id != organization.id:
+        raise Forbidden("Only the authority adds documents to its case.")
+    case = lock_case(case.id)
+    document = _add_document(case, organization, kind=kind, title=title, reference=reference)
+    db.session.flush()
+    return document
+
+
+def reissue_payment_link(organization: Organization, case_id: int) -> str:
+    """A new payment link for the case; the previous one stops working."""
+    case = _case_for_authority(organization, case_id)
+    if case.authority_id != organization.id:
+        raise Forbidden("Only the authority issues its case's payment link.")
+    if case.is_fulfilled:
+        raise WrongState("The case is fulfilled; there is nothing left to pay.")
+    case = lock_case(case.id)
+    token = secrets.token_urlsafe(32)
+    case.payment_token_hash = hash_token(token)
+    record_event(case, "payment_link_issued", organization_id=organization.id, reissued=True)
+    db.session.flush()
+    return payment_link(token)
+
+
+def case_retirements(case: CompensationCase) -> list[Retirement]:
+    """The retirements counted for the case, in the order they were made."""
+    return db.session.execute(sa.select(Retirement).where(Retirement.case_id == case.id)
+                              .order_by(Retirement.id)).scalars().all()

@@ -1,0 +1,57 @@
+"""Public pages of compensation cases: the masked case page and the payment link's page.
+
+The payment page works without JavaScript: its buttons post a form here, which places
+the order through the same use case as the API and shows the bank-transfer details or
+sends the payer on to Stripe Checkout.
+"""
+
+from flask import Blueprint, redirect, render_template, request
+
+from core.errors import DomainError
+from market import compensation, compensation_payment
+from market.models.cases import DOCUMENT_KINDS
+from market.payments.bank import receiving_account
+from market.schemas import OrderOut, PublicCaseOut
+
+bp = Blueprint("case_pages", __name__, template_folder="templates")
+
+
+@bp.get("/cases/<id:case_id>")
+def case_page(case_id):
+    try:
+        case = compensation.get_public_case(case_id)
+    except DomainError as error:
+        return render_template("market/case_public.html", case=None), error.status
+    return render_template("market/case_public.html", case=PublicCaseOut().dump(case),
+                           document_kinds=DOCUMENT_KINDS)
+
+
+@bp.get("/cases/pay/<token>")
+def payment_page(token):
+    return _render_payment_page(token)
+
+
+@bp.post("/cases/pay/<token>")
+def pay(token):
+    method = request.form.get("payment_method")
+    if method not in ("bank_transfer", "stripe"):
+        return _render_payment_page(token, error="请选择支付方式。 Choose a payment method.",
+                                    status=422)
+    try:
+        order = compensation_payment.pay_through_link(token, method, dump=OrderOut().dump)
+    except DomainError as error:
+        return _render_payment_page(token, error=error.message, status=error.status)
+    if order.get("checkout_url"):
+        return redirect(order["checkout_url"], code=303)
+    return render_template("market/case_pay_result.html", order=order,
+                           account=receiving_account()), 201
+
+
+def _render_payment_page(token, *, error=None, status=200):
+    try:
+        view = compensation_payment.payment_view(token)
+    except DomainError as problem:
+        return render_template("market/case_pay.html", view=None, error=problem.message), \
+            problem.status
+    view = {**view, "case": PublicCaseOut().dump(view["case"])}
+    return render_template("market/case_pay.html", view=view, error=error), status

@@ -1,0 +1,127 @@
+"""Paying a compensation case through its payment link, for an obligor without an account.
+
+Whoever holds the link (secrets.token_urlsafe(32), stored as SHA-256) sees the case with
+the obligor masked and may place one buy-and-retire order for the outstanding quantity
+from the cheapest open listings, paid by bank transfer or Stripe. The order's buyer — the
+holder of record whose units are retired — is the case's payer organisation: the
+obligor's own organisation, or for a person the masked ``individual`` organisation made
+when the case was opened. An order already awaiting payment for the case holds its
+quantity, so a second click cannot buy the same tonnes twice.
+"""
+
+import sqlalchemy as sa
+
+from core.db import db
+from core.errors import Conflict, NotFound
+from core.models import Organization
+from core.rounding import amount_fen
+from market import clock, listings, order_flow, orders
+from market.compensation import lock_case, record_event
+from market.compensation_privacy import hash_token
+from market.errors import InsufficientUnits, WrongState
+from market.models import Order
+from market.models.cases import CompensationCase
+from market.payments import available_methods, gateway
+
+
+class StripeNotConfigured(Conflict):
+    code = "stripe_not_configured"
+
+
+class PaymentPending(Conflict):
+    code = "payment_pending"
+
+
+def find_case_by_token(token: str) -> CompensationCase:
+    """The case behind a payment link; an unknown or replaced link is simply not found."""
+    case = None
+    if 20 <= len(token) <= 100:
+        case = db.session.execute(sa.select(CompensationCase).where(
+            CompensationCase.payment_token_hash == hash_token(token))).scalar_one_or_none()
+    if case is None:
+        raise NotFound("This payment link is not valid.")
+    return case
+
+
+def pending_orders(case: CompensationCase) -> list[Order]:
+    """Orders for the case still awaiting payment within their reservation window."""
+    return db.session.execute(sa.select(Order).where(
+        Order.case_id == case.id, Order.status == "pending_payment",
+        Order.expires_at > clock.now()).order_by(Order.id)).scalars().all()
+
+
+def quote(case: CompensationCase) -> dict:
+    """What buying the uncovered, unreserved rest would take from the cheapest open
+    listings: ``{quantity_kg, items, total_fen, missing_kg, pending_kg}``."""
+    pending_kg = sum(order.quantity_kg for order in pending_orders(case))
+    need = max(case.outstanding_kg - pending_kg, 0)
+    items, remaining = [], need
+    stmt = listings.search_listings(sort="price").limit(200)
+    for listing in db.session.execute(stmt).scalars() if need else ():
+        if listing.seller_id == case.payer_organization_id:
+            continue
+        take = min(listing.remaining_kg, remaining)
+        items.append({"listing_id": listing.id, "lot_code": listing.lot.code,
+                      "quantity_kg": take, "price_fen_per_tonne": listing.price_fen_per_tonne,
+                      "amount_fen": amount_fen(take, listing.price_fen_per_tonne)})
+        remaining -= take
+        if remaining == 0 or len(items) == orders.MAX_ITEMS:
+            break
+    return {"quantity_kg": need, "items": items, "missing_kg": remaining,
+            "total_fen": sum(item["amount_fen"] for item in items), "pending_kg": pending_kg}
+
+
+def pay_through_link(token: str, payment_method: str, *, dump):
+    """Place the buy-and-retire order for the case behind ``token``; returns the dumped
+    order (with its bank reference, or the Stripe checkout URL)."""
+    case = find_case_by_token(token)
+    if case.is_fulfilled:
+        raise WrongState(f"Case {case.case_number} is fulfilled; nothing is left to pay.")
+    if payment_method == "stripe" and gateway() is None:
+        raise StripeNotConfigured("Online payment is not configured on this registry; "
+                                  "pay by bank transfer (bank_transfer).")
+    offer = quote(case)
+    if offer["quantity_kg"] == 0:
+        raise PaymentPending("An order for the rest of this case is already awaiting payment.")
+    if offer["missing_kg"]:
+        raise InsufficientUnits(
+            f"The market lists {offer['quantity_kg'] - offer['missing_kg']} kg for this case; "
+            f"{offer['quantity_kg']} kg are needed. Nothing was reserved.")
+    payer = db.session.get(Organization, case.payer_organization_id)
+    retirement = {"purpose": "ecological_compensation", "case_id": case.id,
+                  "beneficiary_name": case.beneficiary_wording,
+                  "note": f"以碳代偿 {case.case_number}"}
+    items = [{"listing_id": i["listing_id"], "quantity_kg": i["quantity_kg"]}
+             for i in offer["items"]]
+    case_id = case.id
+    return order_flow.create_order(payer, items=items, payment_method=payment_method,
+                                   retirement=retirement, dump=dump,
+                                   on_placed=lambda order: record_link_order(case_id, order))
+
+
+def record_link_order(case_id: int, order: Order) -> None:
+    """In the order's transaction: lock the case (after the ledger head and counters, as
+    everywhere) and refuse the order if, meanwhile, another one took the same rest."""
+    case = lock_case(case_id)
+    if case.is_fulfilled:
+        raise WrongState(f"Case {case.case_number} is fulfilled; nothing is left to pay.")
+    if case.retired_kg + sum(o.quantity_kg for o in pending_orders(case)) > case.required_kg:
+        raise PaymentPending("Another order for this case was placed meanwhile; reload the "
+                             "payment page.")
+    record_event(case, "payment_order_placed", actor="payment_link",
+                 organization_id=order.buyer_id, order_number=order.number,
+                 quantity_kg=order.quantity_kg, total_fen=order.total_fen,
+                 payment_method=order.payment_method)
+    db.session.flush()
+
+
+def payment_view(token: str) -> dict:
+    """What the payment link shows: the public case, the pending orders, and the price
+    of the rest at the cheapest listings."""
+    case = find_case_by_token(token)
+    offer = (quote(case) if not case.is_fulfilled else
+             {"quantity_kg": 0, "items": [], "missing_kg": 0, "total_fen": 0, "pending_kg": 0})
+    cheapest = db.session.execute(listings.search_listings(sort="price").limit(1)).scalar()
+    return {"case": case, **offer, "pending_orders": pending_orders(case),
+            "cheapest_price_fen_per_tonne": cheapest.price_fen_per_tonne if cheapest else None,
+            "payment_methods": available_methods()}

@@ -1,0 +1,126 @@
+"""以碳代偿 compensation cases: a court's or bureau's order that an obligor buy and retire
+reductions, the case file's documents, and the audit trail of every change."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import db
+from core.models import UTCDateTime
+
+CASE_STATUSES = ("open", "fulfilled", "overdue")
+AUTHORITY_KINDS = ("court", "procuratorate", "eco_bureau")
+#: The case file of DOMAIN.md §5 (龙岩 "六书"); the registry keeps references, not files.
+DOCUMENT_KINDS = {
+    "commitment_letter": ("认购承诺书", "Commitment letter"),
+    "court_notice": ("法院致生态环境部门告知函", "Court notice to the eco-environment bureau"),
+    "bureau_commission": ("生态环境部门委托书", "Bureau commission"),
+    "loss_assessment_opinion": ("碳汇损失评估意见书", "Loss assessment opinion"),
+    "restoration_design": ("生态修复方案", "Restoration design"),
+    "payment_notice": ("缴款（认购）通知书", "Payment notice"),
+}
+CASE_ACTIONS = ("opened", "document_added", "payment_link_issued", "payment_order_placed",
+                "retirement_counted", "fulfilled", "overdue")
+
+
+class CompensationCase(db.Model):
+    """One judgment or settlement ordering ecological-damage compensation in reductions.
+
+    The measured loss, its agency and report, the multiplier and the ordered quantity are
+    stored exactly as the authority wrote them and never recomputed. The obligor's ID
+    number is kept only as a Fernet token; the payment link only as its SHA-256.
+    """
+
+    __tablename__ = "compensation_cases"
+    __table_args__ = (
+        sa.UniqueConstraint("authority_id", "case_number",
+                            name="uq_compensation_cases_authority_case_number"),
+        sa.CheckConstraint("required_kg > 0", name="required_positive"),
+        sa.CheckConstraint("measured_loss_kg > 0", name="measured_loss_positive"),
+        sa.CheckConstraint("retired_kg >= 0", name="retired_non_negative"),
+        sa.CheckConstraint("due_date >= judgment_date", name="due_after_judgment"),
+        sa.CheckConstraint("status IN ('open', 'fulfilled', 'overdue')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_number: Mapped[str] = mapped_column(sa.String(100))
+    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    authority_name: Mapped[str] = mapped_column(sa.String(200))
+    judgment_date: Mapped[date] = mapped_column(sa.Date)
+    due_date: Mapped[date] = mapped_column(sa.Date)
+    obligor_name: Mapped[str] = mapped_column(sa.String(200))
+    obligor_masked_name: Mapped[str] = mapped_column(sa.String(200))
+    obligor_organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id"), index=True)
+    obligor_id_number_encrypted: Mapped[str | None] = mapped_column(sa.Text)
+    # Holder of record of what is bought through the payment link: the obligor's own
+    # organisation, or for a person an "individual" organisation with a masked name.
+    payer_organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id"), index=True)
+    damage_description: Mapped[str] = mapped_column(sa.Text)
+    measured_loss_kg: Mapped[int] = mapped_column(sa.BigInteger)
+    measuring_agency: Mapped[str] = mapped_column(sa.String(200))
+    report_number: Mapped[str] = mapped_column(sa.String(100))
+    multiplier: Mapped[str] = mapped_column(sa.String(16))
+    required_kg: Mapped[int] = mapped_column(sa.BigInteger)
+    retired_kg: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    beneficiary_wording: Mapped[str] = mapped_column(sa.String(200))
+    payment_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default="open", index=True)
+    certificate_number: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    documents = relationship("CaseDocument", order_by="CaseDocument.id", viewonly=True)
+
+    @property
+    def outstanding_kg(self) -> int:
+        return max(self.required_kg - self.retired_kg, 0)
+
+    @property
+    def is_fulfilled(self) -> bool:
+        return self.status == "fulfilled"
+
+    def count_retirement(self, quantity_kg: int) -> bool:
+        """Add retired units; True when this retirement is the one that covers the case."""
+        was_covered = self.retired_kg >= self.required_kg
+        self.retired_kg += quantity_kg
+        return not was_covered and self.retired_kg >= self.required_kg
+
+    def mark_fulfilled(self, certificate_number: str, moment: datetime) -> None:
+        self.status, self.certificate_number, self.fulfilled_at = (
+            "fulfilled", certificate_number, moment)
+
+
+class CaseDocument(db.Model):
+    """A reference to one document of the case file (kind, title, reference number)."""
+
+    __tablename__ = "compensation_case_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("compensation_cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    reference: Mapped[str] = mapped_column(sa.String(200))
+    added_by_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CaseEvent(db.Model):
+    """One entry of a case's audit trail: what changed, who did it and when.
+
+    ``actor`` is ``organization`` (an authenticated organisation), ``payment_link`` (the
+    bearer of the case's payment link, recorded with the payer organisation) or ``system``
+    (a scheduled job). ``details`` never holds the obligor's identity.
+    """
+
+    __tablename__ = "compensation_case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("compensation_cases.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(32))
+    actor: Mapped[str] = mapped_column(sa.String(16))
+    actor_organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"))
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

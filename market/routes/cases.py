@@ -1,0 +1,111 @@
+"""以碳代偿 compensation cases: opened by courts, procuratorates and eco-environment
+bureaus, read by their parties, shown masked to the public, paid through a link."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from core.auth import current_organization, public, require_role
+from core.db import db, transaction
+from core.schemas import page_of, page_schema
+from market import compensation, compensation_payment
+from market.routes import json_response
+from market.schemas import (
+    CaseArgs, CaseCreatedOut, CaseDocumentIn, CaseDocumentOut, CaseEventOut, CaseFullOut, CaseIn,
+    CaseLinkOut, CaseOut, CasePaymentIn, CasePaymentPageOut, OrderOut, PublicCaseOut,
+)
+
+blp = Blueprint("compensation_cases", __name__, url_prefix="/api/v1",
+                description="以碳代偿 ecological-damage compensation cases")
+CasePage = page_schema(CaseOut, "CasePage")
+
+
+@blp.route("/compensation-cases")
+class Cases(MethodView):
+    @require_role()
+    @blp.arguments(CaseArgs, location="query")
+    @blp.response(200, CasePage)
+    def get(self, args):
+        """The cases the caller is party to (every case for the registry admin)."""
+        stmt = compensation.search_cases(current_organization(), status=args.get("status"))
+        return page_of(stmt, args["page"], args["per_page"], db.session)
+
+    @require_role("case_authority")
+    @blp.arguments(CaseIn)
+    @blp.response(201, CaseCreatedOut)
+    def post(self, data):
+        """Open a case; the payment link in the answer is shown this once."""
+        with transaction():
+            case, link = compensation.open_case(current_organization(), **data)
+            body = CaseFullOut().dump(case)
+        return json_response({**body, "payment_link": link}, 201)
+
+
+@blp.route("/compensation-cases/<id:case_id>")
+class CaseById(MethodView):
+    @require_role()
+    @blp.response(200, CaseFullOut)
+    def get(self, case_id):
+        """The case for its authority and the registry admin (full identity), or for the
+        obligor's organisation (without the ID number); anyone else gets 404."""
+        org = current_organization()
+        case = compensation.get_case(org, case_id)
+        schema = CaseFullOut if compensation.may_see_identity(org, case) else CaseOut
+        return json_response(schema().dump(case), 200)
+
+
+@blp.route("/compensation-cases/<id:case_id>/history")
+class CaseHistory(MethodView):
+    @require_role("case_authority", "registry_admin")
+    @blp.response(200, CaseEventOut(many=True))
+    def get(self, case_id):
+        """Every change of the case with who made it and when, oldest first."""
+        return compensation.case_history(current_organization(), case_id)
+
+
+@blp.route("/compensation-cases/<id:case_id>/documents")
+class CaseDocuments(MethodView):
+    @require_role("case_authority")
+    @blp.arguments(CaseDocumentIn)
+    @blp.response(201, CaseDocumentOut)
+    def post(self, data, case_id):
+        """File a reference to a document of the case (the authority only)."""
+        with transaction():
+            return compensation.add_document(current_organization(), case_id, **data)
+
+
+@blp.route("/compensation-cases/<id:case_id>/payment-link")
+class CasePaymentLink(MethodView):
+    @require_role("case_authority")
+    @blp.response(201, CaseLinkOut)
+    def post(self, case_id):
+        """Issue a new payment link; the previous one stops working."""
+        with transaction():
+            return {"payment_link": compensation.reissue_payment_link(current_organization(),
+                                                                      case_id)}
+
+
+@blp.route("/public/compensation-cases/<id:case_id>")
+class PublicCase(MethodView):
+    @public
+    @blp.response(200, PublicCaseOut)
+    def get(self, case_id):
+        """The case without identity: obligor masked (first character + 某), no ID number."""
+        return compensation.get_public_case(case_id)
+
+
+@blp.route("/public/compensation-cases/pay/<string:token>")
+class CasePayment(MethodView):
+    @public
+    @blp.response(200, CasePaymentPageOut)
+    def get(self, token):
+        """What the payment link shows: the masked case, the rest to buy and its price."""
+        return compensation_payment.payment_view(token)
+
+    @public
+    @blp.arguments(CasePaymentIn)
+    @blp.response(201, OrderOut)
+    def post(self, data, token):
+        """Buy and retire the outstanding quantity from the cheapest open listings."""
+        body = compensation_payment.pay_through_link(token, data["payment_method"],
+                                                     dump=OrderOut().dump)
+        return json_response(body, 201)

@@ -1,0 +1,228 @@
+"""Schemas of compensation cases (以碳代偿): shape only; the rules live in market.compensation.
+
+Three views of a case: ``CaseFullOut`` (authority and registry admin: full identity with
+the decrypted ID number), ``CaseOut`` (the obligor's organisation: no ID number) and
+``PublicCaseOut`` (anyone: masked name, no description, no document titles).
+"""
+
+import re
+
+from flask import current_app
+from marshmallow import ValidationError, fields, pre_load, validate, validates, validates_schema
+
+from core.schemas import BaseSchema, Id, Kg
+from market.compensation import case_retirements
+from market.compensation_privacy import decrypt_id_number, is_valid_id_number
+from market.models.cases import CASE_ACTIONS, CASE_STATUSES, DOCUMENT_KINDS
+
+__all__ = ["CaseIn", "CaseOut", "CaseFullOut", "CaseCreatedOut", "PublicCaseOut", "CaseArgs",
+           "CaseDocumentIn", "CaseDocumentOut", "CaseEventOut", "CaseLinkOut", "CasePaymentIn",
+           "CasePaymentPageOut"]
+
+MULTIPLIER = re.compile(r"(0|[1-9][0-9]{0,5})(\.[0-9]{1,6})?")
+STRIPPED = ("case_number", "authority_name", "beneficiary_wording")
+Text = lambda n, **kw: fields.String(validate=validate.Length(min=1, max=n), **kw)  # noqa: E731
+
+
+class ObligorIn(BaseSchema):
+    name = Text(200, required=True)
+    organization_id = Id(load_default=None, allow_none=True)
+    id_number = fields.String(load_default=None, allow_none=True)
+
+    @pre_load
+    def _normalise(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("id_number"), str):
+            data = {**data, "id_number": data["id_number"].strip().upper() or None}
+        if isinstance(data, dict) and isinstance(data.get("name"), str):
+            data = {**data, "name": data["name"].strip()}
+        return data
+
+    @validates("id_number")
+    def _check_id_number(self, value, **kwargs):
+        if value is not None and not is_valid_id_number(value):
+            raise ValidationError("Not a valid ID number (an 18-character resident ID must "
+                                  "pass its GB 11643 check character).")
+
+
+class DamageIn(BaseSchema):
+    description = Text(2000, required=True)
+    measured_loss_kg = Kg(required=True)
+    measuring_agency = Text(200, required=True)
+    report_number = Text(100, required=True)
+    multiplier = fields.String(required=True, validate=validate.Length(max=16))
+
+    @validates("multiplier")
+    def _check_multiplier(self, value, **kwargs):
+        if not MULTIPLIER.fullmatch(value) or not value.strip("0."):
+            raise ValidationError('A positive decimal string such as "2" or "1.5".')
+
+
+class CaseDocumentIn(BaseSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(tuple(DOCUMENT_KINDS)))
+    title = Text(200, required=True)
+    reference = Text(200, required=True)
+
+
+class CaseIn(BaseSchema):
+    case_number = Text(100, required=True)
+    authority_name = Text(200, required=True)
+    judgment_date = fields.Date(required=True)
+    obligor = fields.Nested(ObligorIn, required=True)
+    damage = fields.Nested(DamageIn, required=True)
+    required_kg = Kg(required=True)
+    due_date = fields.Date(required=True)
+    documents = fields.List(fields.Nested(CaseDocumentIn), load_default=list,
+                            validate=validate.Length(max=20))
+    beneficiary_wording = Text(200, load_default=None, allow_none=True)
+
+    @pre_load
+    def _strip(self, data, **kwargs):
+        if not isinstance(data, dict):
+            return data
+        return {k: v.strip() if k in STRIPPED and isinstance(v, str) else v
+                for k, v in data.items()}
+
+    @validates_schema
+    def _check(self, data, **kwargs):
+        if data.get("due_date") and data.get("judgment_date") \
+                and data["due_date"] < data["judgment_date"]:
+            raise ValidationError("Must not be before judgment_date.", "due_date")
+
+
+class CaseArgs(BaseSchema):
+    status = fields.String(validate=validate.OneOf(CASE_STATUSES))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class CaseDocumentOut(BaseSchema):
+    id = fields.Integer()
+    kind = fields.String()
+    kind_zh = fields.Function(lambda d: DOCUMENT_KINDS[d.kind][0])
+    title = fields.String()
+    reference = fields.String()
+    added_at = fields.DateTime()
+
+
+class CaseRetirementOut(BaseSchema):
+    id = fields.Integer()
+    number = fields.String()
+    organization_id = fields.Integer()
+    quantity_kg = fields.Integer()
+    retired_at = fields.DateTime()
+    order_id = fields.Integer(allow_none=True)
+    certificate_number = fields.String()
+
+
+class DamageOut(BaseSchema):
+    description = fields.String(attribute="damage_description")
+    measured_loss_kg = fields.Integer()
+    measuring_agency = fields.String()
+    report_number = fields.String()
+    multiplier = fields.String()
+
+
+class PublicDamageOut(DamageOut):
+    class Meta:
+        exclude = ("description",)  # free text: it may name the obligor
+
+
+class PublicCaseOut(BaseSchema):
+    """What anyone may see: DOMAIN.md §5 — masked name, authority, 案号, dates, quantities."""
+
+    id = fields.Integer()
+    case_number = fields.String()
+    authority_name = fields.String()
+    judgment_date = fields.Date()
+    due_date = fields.Date()
+    obligor = fields.Function(lambda c: {"name": c.obligor_masked_name})
+    damage = fields.Function(lambda c: PublicDamageOut().dump(c))
+    required_kg = fields.Integer()
+    retired_kg = fields.Integer()
+    outstanding_kg = fields.Integer()
+    status = fields.String()
+    beneficiary_wording = fields.String()
+    document_kinds = fields.Function(lambda c: [d.kind for d in c.documents])
+    retirements = fields.Function(lambda c: CaseRetirementOut(many=True).dump(case_retirements(c)))
+    certificate_number = fields.String(allow_none=True)
+    opened_at = fields.DateTime()
+    fulfilled_at = fields.DateTime(allow_none=True)
+    public_url = fields.Function(
+        lambda c: f"{current_app.config['BASE_URL']}/cases/{c.id}")
+
+
+class CaseOut(PublicCaseOut):
+    """The case as its obligor's organisation sees it: its own name, no ID number."""
+
+    authority_id = fields.Integer()
+    obligor = fields.Function(lambda c: {
+        "name": c.obligor_name, "masked_name": c.obligor_masked_name,
+        "organization_id": c.obligor_organization_id})
+    damage = fields.Function(lambda c: DamageOut().dump(c))
+    payer_organization_id = fields.Integer()
+    documents = fields.List(fields.Nested(CaseDocumentOut))
+
+
+class CaseFullOut(CaseOut):
+    """Authority and registry admin: the full identity, ID number decrypted."""
+
+    obligor = fields.Function(lambda c: {
+        "name": c.obligor_name, "masked_name": c.obligor_masked_name,
+        "organization_id": c.obligor_organization_id,
+        "id_number": decrypt_id_number(c.obligor_id_number_encrypted)})
+
+
+class CaseCreatedOut(CaseFullOut):
+    payment_link = fields.String()
+
+
+class CaseLinkOut(BaseSchema):
+    payment_link = fields.String()
+
+
+class CaseEventOut(BaseSchema):
+    id = fields.Integer()
+    action = fields.String(metadata={"enum": list(CASE_ACTIONS)})
+    actor = fields.String()
+    actor_organization_id = fields.Integer(allow_none=True)
+    details = fields.Dict()
+    created_at = fields.DateTime()
+
+
+class CasePaymentIn(BaseSchema):
+    payment_method = fields.String(required=True,
+                                   validate=validate.OneOf(("bank_transfer", "stripe")))
+
+
+class QuoteItemOut(BaseSchema):
+    listing_id = fields.Integer()
+    lot_code = fields.String()
+    quantity_kg = fields.Integer()
+    price_fen_per_tonne = fields.Integer()
+    amount_fen = fields.Integer()
+
+
+class PendingOrderOut(BaseSchema):
+    number = fields.String()
+    payment_method = fields.String()
+    quantity_kg = fields.Integer()
+    total_fen = fields.Integer()
+    currency = fields.String()
+    bank_reference = fields.String(allow_none=True)
+    checkout_url = fields.String(allow_none=True)
+    expires_at = fields.DateTime()
+
+
+class CasePaymentPageOut(BaseSchema):
+    """The payment link's view: the public case, what is left to buy and its price."""
+
+    case = fields.Nested(PublicCaseOut)
+    pending_kg = fields.Integer()
+    quantity_kg = fields.Integer()
+    missing_kg = fields.Integer()
+    total_fen = fields.Integer()
+    currency = fields.Constant("CNY")
+    cheapest_price_fen_per_tonne = fields.Integer(allow_none=True)
+    items = fields.List(fields.Nested(QuoteItemOut))
+    pending_orders = fields.List(fields.Nested(PendingOrderOut))
+    payment_methods = fields.List(fields.String())
