@@ -19,4 +19,5 @@ def today_in_china():
 def set_now(moment: datetime | None) -> None:
     """Freeze the clock at ``moment`` (None lets it run again). Tests only."""
     global _override
-    _override = moment
+    # Kept in UTC: ledger entries store "now" and must match their canonical JSON.
+    _override = moment.astimezone(timezone.utc) if moment is not None else None
