@@ -2,4 +2,11 @@
 
 
 def init_app(app, api) -> None:
-    pass
+    from events import cli, covering, factor_set_routes, jobs, models, pages, routes  # noqa: F401
+
+    api.register_blueprint(routes.blp)
+    api.register_blueprint(factor_set_routes.blp)
+    app.register_blueprint(pages.bp)
+    covering.connect()
+    jobs.init_app(app)
+    cli.init_app(app)

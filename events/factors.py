@@ -82,7 +82,7 @@ def _factor_schema(source: str) -> type[Schema]:
             "note": _text(),
             "verify": _StrictBool(load_default=False),
         },
-        name=f"Factor[{source}]",
+        name=f"Factor_{source}",  # OpenAPI component names allow [A-Za-z0-9._-] only
     )
 
 

@@ -100,3 +100,23 @@ def case_body(**overrides) -> dict:
     }
     return {**body, **overrides}
 
+
+def on_china_date(day: date, hour: int = 10) -> None:
+    """Freeze ``market.clock`` at ``hour`` o'clock China time on ``day``, given in UTC as
+    the ledger stores it (the app fixture lets the clock run again after each test)."""
+    from datetime import datetime, time, timezone
+
+    from market import clock
+
+    clock.set_now(datetime.combine(day, time(hour), tzinfo=clock.CHINA).astimezone(timezone.utc))
+
+
+def make_event(host: Actor, **fields) -> int:
+    """Register an event for ``host`` through the use case; returns the event id."""
+    from events.hosting import register_event
+
+    body = {"name": "2026 东北亚博览会", "kind": "exhibition", "venue": "长春国际会展中心",
+            "city": "长春", "start_date": date(2026, 6, 10), "end_date": date(2026, 6, 12),
+            "expected_attendees": 5_000, **fields}
+    with transaction() as session:
+        return register_event(session.get(Organization, host.id), **body).id

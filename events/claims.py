@@ -1,0 +1,182 @@
+"""Neutrality claims: the lifecycle every subject shares (events, organisations, pilots).
+
+Footprints, coverage by retirements, the achievement certificate and the deadline work
+the same for all three; ``events.hosting`` adds what is particular to events.
+
+Locks: a use case that changes a claim first locks the ledger head, then the claim row.
+Retirements hold the ledger head (and the certificate counter) when the
+``retirement_created`` receiver reaches a claim, so one lock order holds everywhere and a
+footprint entered while a retirement commits waits instead of deadlocking.
+"""
+
+from dataclasses import asdict
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from core.db import db
+from core.errors import Forbidden, Invalid, NotFound
+from core.schemas import MAX_KG
+from events import declarations, factor_sets
+from events.footprint import compute_footprint
+from events.models import Footprint, NeutralityClaim
+from market import clock, ledger
+from market.errors import WrongState
+from market.models import Retirement
+
+
+class AlreadyNeutral(WrongState):
+    code = "already_neutral"
+
+
+def offset_deadline(period_end):
+    """The last day to retire for a period ending on ``period_end`` (setting
+    ``EVENT_OFFSET_DEADLINE_DAYS``, one year by default: MEE guideline, ISO 14068-1)."""
+    return period_end + timedelta(days=current_app.config["EVENT_OFFSET_DEADLINE_DAYS"])
+
+
+def check_period(period_start, period_end, *, start_field: str, end_field: str) -> None:
+    """A period must run forward and its offset deadline must not have passed already."""
+    if period_end < period_start:
+        raise Invalid("The period ends before it starts.",
+                      {end_field: [f"Must not be before {start_field}."]})
+    if offset_deadline(period_end) < clock.today_in_china():
+        raise Invalid("The offset deadline of this period has already passed.",
+                      {end_field: [f"Offsets were due by {offset_deadline(period_end)}."]})
+
+
+def get_claim(claim_id: int) -> NeutralityClaim:
+    """A claim by id (404 when unknown); claims are public declarations."""
+    claim = db.session.get(NeutralityClaim, claim_id)
+    if claim is None:
+        raise NotFound("No such claim.")
+    return claim
+
+
+def lock_claim(claim_id: int) -> NeutralityClaim:
+    """Lock the ledger head, then the claim (see the module's note on lock order)."""
+    ledger.lock_head()
+    # populate_existing: a claim loaded earlier in this transaction (by a validator,
+    # before the locks) is refreshed with what committed while we waited.
+    claim = db.session.execute(sa.select(NeutralityClaim).where(
+        NeutralityClaim.id == claim_id).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one_or_none()
+    if claim is None:
+        raise NotFound("No such claim.")
+    return claim
+
+
+def check_host(organization, claim: NeutralityClaim) -> None:
+    """Only the host organisation may change its claim (others: 403)."""
+    if claim.organization_id != organization.id:
+        raise Forbidden("Only the host organisation may change this claim.")
+
+
+def latest_footprint(claim: NeutralityClaim, stage: str) -> Footprint | None:
+    """The most recent footprint of a stage ("estimate" or "actual"), if any."""
+    return db.session.execute(
+        sa.select(Footprint).where(Footprint.claim_id == claim.id, Footprint.stage == stage)
+        .order_by(Footprint.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def footprint_in_force(claim: NeutralityClaim) -> Footprint | None:
+    """The footprint to offset: the latest actual one, or the latest estimate before."""
+    return latest_footprint(claim, "actual") or latest_footprint(claim, "estimate")
+
+
+def covering_retirements(claim: NeutralityClaim):
+    """Retirements that count for the claim: by ``event_id`` for an event, by
+    ``claim_id`` for an organisation or pilot."""
+    field = (Retirement.event_id == claim.event.id if claim.subject == "event"
+             else Retirement.claim_id == claim.id)
+    return sa.select(Retirement).where(field).order_by(Retirement.id)
+
+
+def retired_kg(claim: NeutralityClaim) -> int:
+    """The sum of the covering retirements (PostgreSQL sums bigints as numeric)."""
+    subquery = covering_retirements(claim).subquery()
+    return db.session.execute(sa.select(sa.cast(
+        sa.func.coalesce(sa.func.sum(subquery.c.quantity_kg), 0), sa.BigInteger))).scalar_one()
+
+
+def record_footprint(claim: NeutralityClaim, stage: str, *, inputs: dict | None = None,
+                     footprint_kg: int | None = None) -> Footprint:
+    """Compute ``inputs`` with the factor set in force, or take a declared total, and
+    store the footprint with its version and inputs hash. A footprint of 0 kg is refused."""
+    if inputs is not None:
+        factor_set = factor_sets.current_factor_set()
+        computed = compute_footprint(inputs, factor_set.document)
+        if computed.total_kg == 0:
+            raise Invalid("The footprint comes to 0 kg; enter the activity data.",
+                          {"inputs": ["Every source rounds to 0 kg."]})
+        if computed.total_kg > MAX_KG:
+            raise Invalid("The footprint is larger than the registry can offset.",
+                          {"inputs": [f"The total must be at most {MAX_KG} kg."]})
+        footprint = Footprint(
+            claim_id=claim.id, stage=stage, basis="calculated", factor_set_id=factor_set.id,
+            factor_set_version=factor_set.version, inputs=computed.inputs,
+            inputs_hash=computed.inputs_hash, total_kg=computed.total_kg,
+            lines=[asdict(line) for line in computed.lines], created_at=clock.now())
+    else:
+        footprint = Footprint(claim_id=claim.id, stage=stage, basis="declared", lines=[],
+                              total_kg=footprint_kg, created_at=clock.now())
+    db.session.add(footprint)
+    db.session.flush()
+    return footprint
+
+
+def open_claim(organization, *, subject: str, name: str, period_start, period_end,
+               footprint_kg: int | None = None, inputs: dict | None = None) -> NeutralityClaim:
+    """An organisation or pilot declares its footprint for a reporting period (calculated
+    from inputs or declared as a total); retirements with the claim's id then cover it."""
+    check_period(period_start, period_end, start_field="period_start", end_field="period_end")
+    claim = NeutralityClaim(subject=subject, organization_id=organization.id, name=name,
+                            period_start=period_start, period_end=period_end,
+                            deadline=offset_deadline(period_end), status="awaiting_offset",
+                            created_at=clock.now())
+    db.session.add(claim)
+    db.session.flush()
+    record_footprint(claim, "actual", inputs=inputs, footprint_kg=footprint_kg)
+    return claim
+
+
+def achieve_if_covered(claim: NeutralityClaim) -> bool:
+    """Make a locked claim neutral, with its achievement certificate, once an actual
+    footprint exists and the covering retirements reach it. True when this call did."""
+    if claim.is_neutral:
+        return False
+    actual = latest_footprint(claim, "actual")
+    if actual is None or retired_kg(claim) < actual.total_kg:
+        return False
+    retirements = list(db.session.execute(covering_retirements(claim)).scalars())
+    certificate = declarations.issue_achievement(claim, actual, retirements)
+    claim.mark_neutral(certificate.number, clock.now())
+    db.session.flush()
+    return True
+
+
+def flag_due_claims() -> dict[str, int]:
+    """Record what the calendar decided (the daily job): an ended event awaits its offset;
+    a claim whose deadline passed uncovered is overdue. Idempotent."""
+    today = clock.today_in_china()
+    ledger.lock_head()
+    before_offset = NeutralityClaim.status.in_(("planned", "committed"))
+    due = db.session.execute(sa.select(NeutralityClaim).where(sa.or_(
+        sa.and_(before_offset, NeutralityClaim.period_end < today),
+        sa.and_(NeutralityClaim.status != "neutral", NeutralityClaim.status != "overdue",
+                NeutralityClaim.deadline < today)))
+        .order_by(NeutralityClaim.id).with_for_update()
+        .execution_options(populate_existing=True)).scalars().all()
+    counts = {"overdue": 0, "awaiting_offset": 0}
+    for claim in due:
+        status = claim.status_on(today)
+        if status == "overdue":
+            claim.mark_overdue(clock.now())
+        elif status == "awaiting_offset" and claim.status != status:
+            claim.mark_awaiting_offset()
+        else:
+            continue
+        counts[status] += 1
+    db.session.flush()
+    return counts

@@ -1,0 +1,105 @@
+"""Covering a claim with retirements: who may retire for it, and counting what is retired.
+
+``market`` knows nothing about events. This module plugs in through the subject registry
+(``event_id`` and ``claim_id`` on a retirement instruction, checked for direct
+retirements and for buy-and-retire orders alike) and the ``retirement_created`` signal,
+whose receivers run inside the retirement's transaction.
+
+The rule: only the host organisation retires for its event or claim. A sponsor that wants
+to contribute transfers units to the host, who retires them; so nobody can make a
+stranger's event "neutral" or clutter its record.
+"""
+
+import sqlalchemy as sa
+
+from core.db import db
+from core.errors import Forbidden, Invalid
+from events import claims
+from events.models import Event, NeutralityClaim
+from market import audit, signals, subjects
+
+
+def _check_host(organization, claim: NeutralityClaim, what: str) -> None:
+    if claim.organization_id != organization.id:
+        raise Forbidden(f"Only the host organisation may retire for this {what}.")
+
+
+def check_event_retirement(organization, instruction: dict) -> None:
+    """Subject validator for ``event_id``: a known event of the retiring organisation,
+    purpose event_neutrality, not yet neutral."""
+    event = db.session.get(Event, instruction["event_id"])
+    if event is None:
+        raise Invalid("Unknown event.", {"event_id": ["No such event."]})
+    _check_host(organization, event.claim, "event")
+    if instruction["purpose"] != "event_neutrality":
+        raise Invalid("A retirement for an event has purpose event_neutrality.",
+                      {"purpose": ["Must be event_neutrality with an event_id."]})
+    if instruction.get("claim_id") not in (None, event.claim_id):
+        raise Invalid("claim_id is not this event's claim.",
+                      {"claim_id": [f"The event's claim is {event.claim_id}."]})
+    if event.claim.is_neutral:
+        raise claims.AlreadyNeutral("The event is already carbon neutral.")
+
+
+def check_claim_retirement(organization, instruction: dict) -> None:
+    """Subject validator for ``claim_id``: a known organisation or pilot claim of the
+    retiring organisation, with the purpose that fits it and the claim's own period."""
+    claim = db.session.get(NeutralityClaim, instruction["claim_id"])
+    if claim is None:
+        raise Invalid("Unknown claim.", {"claim_id": ["No such claim."]})
+    if claim.subject == "event":
+        if instruction.get("event_id") == claim.event.id:
+            return  # the event's own validator decides
+        raise Invalid("This claim belongs to an event; retire with its event_id.",
+                      {"event_id": [f"Use event_id {claim.event.id}."]})
+    _check_host(organization, claim, "claim")
+    if instruction["purpose"] != claim.purpose:
+        raise Invalid(f"A retirement for this {claim.subject} claim has purpose {claim.purpose}.",
+                      {"purpose": [f"Must be {claim.purpose} with this claim_id."]})
+    if (instruction.get("period_start"), instruction.get("period_end")) != (
+            claim.period_start, claim.period_end):
+        raise Invalid("The retirement's period must be the claim's period.",
+                      {"period_start": [f"Must be {claim.period_start}."],
+                       "period_end": [f"Must be {claim.period_end}."]})
+    if claim.is_neutral:
+        raise claims.AlreadyNeutral("The claim is already carbon neutral.")
+
+
+def claim_of(retirement) -> NeutralityClaim | None:
+    if retirement.event_id is not None:
+        event = db.session.get(Event, retirement.event_id)
+        return event.claim if event is not None else None
+    if retirement.claim_id is not None:
+        return db.session.get(NeutralityClaim, retirement.claim_id)
+    return None
+
+
+def count_retirement(sender, retirement, **extra) -> None:
+    """Receiver of ``retirement_created``: a retirement for an event or claim may complete
+    its cover. A buy-and-retire order paid after the subject became neutral still counts
+    in its retired total; the certificate already issued does not change."""
+    claim = claim_of(retirement)
+    if claim is None:
+        return
+    claims.achieve_if_covered(claims.lock_claim(claim.id))
+
+
+def check_neutral_claims() -> list[str]:
+    """neutrality claims. Every neutral claim's retirements cover its actual footprint."""
+    problems = []
+    for claim in db.session.execute(sa.select(NeutralityClaim).where(
+            NeutralityClaim.status == "neutral").order_by(NeutralityClaim.id)).scalars():
+        actual = claims.latest_footprint(claim, "actual")
+        retired = claims.retired_kg(claim)
+        if actual is None or retired < actual.total_kg or not claim.certificate_number:
+            problems.append(f"neutrality claim {claim.id}: neutral with {retired} kg retired "
+                            f"for {actual.total_kg if actual else 'no actual'} kg")
+    return problems
+
+
+def connect() -> None:
+    """Plug into the market: subject validators, the retirement receiver, the audit."""
+    subjects.register("event_id", check_event_retirement)
+    subjects.register("claim_id", check_claim_retirement)
+    signals.retirement_created.connect(count_retirement)
+    audit.register(check_neutral_claims)

@@ -1,0 +1,123 @@
+"""The signed declarations of a claim: the commitment before an event and the
+achievement certificate once retirements cover the footprint (ISO 14068-1 terms).
+
+Both are credentials from ``certificates.credentials.issue_certificate``. The achievement
+certificate lists every covering retirement with ``retirement_claim``, so the registry's
+verification checks each one's serials against the ledger.
+"""
+
+from certificates.credentials import issue_certificate
+from certificates.retirement_certificates import PURPOSES, retirement_claim, serial_details
+from core.formatting import format_kg
+from events.models import Footprint, NeutralityClaim
+from market import clock, numbering
+
+GUIDELINE = "生态环境部《大型活动碳中和实施指南（试行）》(2019)"
+KIND_NAMES = {"forum": "论坛 Forum", "exhibition": "展览 Exhibition",
+              "conference": "会议 Conference", "performance": "演出 Performance",
+              "sports": "体育赛事 Sports event", "other": "其他 Other"}
+
+
+def footprint_claim(footprint: Footprint) -> dict:
+    """A footprint as a credential states it: total, stage, factor set, inputs hash, lines."""
+    return {"footprintId": footprint.id, "stage": footprint.stage, "basis": footprint.basis,
+            "totalKg": footprint.total_kg, "factorSet": footprint.factor_set_version,
+            "inputsHash": footprint.inputs_hash,
+            "lines": [{"category": line["category"], "source": line["source"],
+                       "quantity": line["quantity"], "unit": line["unit"],
+                       "factor": line["factor"], "factorUnit": line["factor_unit"],
+                       "kg": line["kg"]} for line in footprint.lines]}
+
+
+def subject_claim(claim: NeutralityClaim) -> dict:
+    """Who and what the claim is about: the event with dates and venue, or the
+    organisation or pilot with its period."""
+    host = claim.organization
+    body = {"claimId": claim.id, "subject": claim.subject, "name": claim.name,
+            "host": {"id": f"urn:registry:organization:{host.id}", "name": host.name},
+            "period": {"start": claim.period_start.isoformat(),
+                       "end": claim.period_end.isoformat()},
+            "offsetDeadline": claim.deadline.isoformat()}
+    if claim.event is not None:
+        event = claim.event
+        body["event"] = {"id": event.id, "kind": event.kind, "venue": event.venue,
+                         "city": event.city, "expectedAttendees": event.expected_attendees}
+        body["guideline"] = GUIDELINE
+    return body
+
+
+def _footprint_line(footprint: Footprint) -> str:
+    basis = (f"因子集 Factor set {footprint.factor_set_version} · {footprint.inputs_hash}"
+             if footprint.basis == "calculated" else "申报值 Declared total")
+    return f"{format_kg(footprint.total_kg)} kg CO₂e ({basis})"
+
+
+def _view_lines(claim: NeutralityClaim, footprint: Footprint, footprint_label: tuple) -> list:
+    lines = []
+    if claim.event is not None:
+        event = claim.event
+        lines += [{"label_zh": "活动", "label_en": "Event", "value": claim.name},
+                  {"label_zh": "类型", "label_en": "Kind", "value": KIND_NAMES[event.kind]},
+                  {"label_zh": "举办日期", "label_en": "Dates",
+                   "value": f"{claim.period_start} — {claim.period_end}"},
+                  {"label_zh": "地点", "label_en": "Venue", "value": f"{event.venue}，{event.city}"}]
+    else:
+        lines.append({"label_zh": "核算期间", "label_en": "Period",
+                      "value": f"{claim.period_start} — {claim.period_end}"})
+    lines += [{"label_zh": footprint_label[0], "label_en": footprint_label[1],
+               "value": _footprint_line(footprint)},
+              {"label_zh": "抵消期限", "label_en": "Offset deadline", "value": str(claim.deadline)}]
+    return lines
+
+
+def issue_commitment(claim: NeutralityClaim, estimate: Footprint):
+    """The declaration of commitment: the host will retire at least the estimate by the
+    deadline. It certifies no retirement."""
+    number = numbering.next_number("JLC", "certificate")
+    now = clock.now()
+    subject = {"type": "CarbonNeutralityCommitment", **subject_claim(claim),
+               "committedKg": estimate.total_kg, "estimate": footprint_claim(estimate),
+               "publishedBeforeStart": clock.today_in_china() < claim.period_start}
+    purpose_zh, purpose_en = PURPOSES[claim.purpose]
+    view = {"title_zh": "大型活动碳中和承诺声明",
+            "title_en": "Declaration of Commitment to Carbon Neutrality",
+            "issued_at": clock.today_in_china().isoformat(), "beneficiary_name": claim.name,
+            "holder_name": claim.organization.name, "purpose_zh": purpose_zh,
+            "purpose_en": purpose_en, "quantity_kg": estimate.total_kg,
+            "subject_lines": _view_lines(claim, estimate, ("预估排放", "Estimated footprint")),
+            "serials": [], "retirement_numbers": [], "ledger_index": None, "revoked": False}
+    return issue_certificate(number=number, certificate_type="commitment", subject=subject,
+                             view=view, subject_id=claim.id, valid_from=now,
+                             name="碳中和承诺声明 / Declaration of commitment")
+
+
+def issue_achievement(claim: NeutralityClaim, actual: Footprint, retirements: list):
+    """The achievement certificate: the actual footprint and the retirements (with their
+    serials and ledger entries) that cover it."""
+    number = numbering.next_number("JLC", "certificate")
+    now = clock.now()
+    retired = sum(r.quantity_kg for r in retirements)
+    certificate_type = "event_neutrality" if claim.subject == "event" else "claim_neutrality"
+    subject = {"type": "CarbonNeutralEvent" if claim.subject == "event"
+               else "CarbonNeutralityClaim", **subject_claim(claim),
+               "footprint": footprint_claim(actual), "requiredKg": actual.total_kg,
+               "retiredKg": retired, "withinDeadline": clock.today_in_china() <= claim.deadline,
+               "commitmentCertificate": claim.commitment_certificate_number,
+               "retirements": [retirement_claim(r) for r in retirements]}
+    purpose_zh, purpose_en = PURPOSES[claim.purpose]
+    lines = _view_lines(claim, actual, ("实际排放", "Actual footprint"))
+    if claim.commitment_certificate_number:
+        lines.append({"label_zh": "承诺声明", "label_en": "Commitment",
+                      "value": claim.commitment_certificate_number})
+    view = {"title_zh": "大型活动碳中和证明" if claim.subject == "event" else "碳中和证明",
+            "title_en": "Carbon-Neutral Event Certificate" if claim.subject == "event"
+            else "Carbon-Neutrality Certificate",
+            "issued_at": clock.today_in_china().isoformat(), "beneficiary_name": claim.name,
+            "holder_name": claim.organization.name, "purpose_zh": purpose_zh,
+            "purpose_en": purpose_en, "quantity_kg": retired, "subject_lines": lines,
+            "serials": [s for r in retirements for s in serial_details(r)],
+            "retirement_numbers": [r.number for r in retirements], "ledger_index": None,
+            "revoked": False}
+    return issue_certificate(number=number, certificate_type=certificate_type, subject=subject,
+                             view=view, subject_id=claim.id, valid_from=now,
+                             name=f"{view['title_zh']} / {view['title_en']}")

@@ -1,0 +1,107 @@
+"""The neutralize helper: one buy-and-retire order for what a claim still needs.
+
+Two steps, like ``market.order_flow``: the plan is read in its own transaction (what is
+outstanding, the cheapest open listings that cover it), then the order is placed through
+``order_flow.create_order``, which reserves under the listings' row locks. A listing
+taken by someone else in between makes the order fail with 409 and nothing reserved; the
+host simply asks again.
+
+Outstanding = footprint in force − retired − already ordered: pending buy-and-retire
+orders of the host for the same subject count as on their way, so asking twice does not
+buy twice (the second request is 409 while the first order is pending).
+"""
+
+import sqlalchemy as sa
+
+from core.db import db
+from core.errors import Conflict
+from events import claims
+from events.models import NeutralityClaim
+from market import order_flow
+from market.errors import WrongState
+from market.listings import search_listings
+from market.models import Listing, Order
+from market.orders import MAX_ITEMS
+from market.payments import gateway
+from market.schemas import OrderOut
+
+
+class MarketCannotCover(Conflict):
+    code = "market_cannot_cover"
+
+
+class NothingOutstanding(WrongState):
+    code = "nothing_outstanding"
+
+
+class NoFootprint(WrongState):
+    code = "no_footprint"
+
+
+class StripeNotConfigured(Conflict):
+    code = "stripe_not_configured"
+
+
+def _names_subject(order: Order, claim: NeutralityClaim) -> bool:
+    instruction = order.retirement or {}
+    if claim.subject == "event":
+        return instruction.get("event_id") == claim.event.id
+    return instruction.get("claim_id") == claim.id
+
+
+def ordered_kg(organization, claim: NeutralityClaim) -> int:
+    """Kilograms on their way: the host's pending buy-and-retire orders for the subject."""
+    pending = db.session.execute(sa.select(Order).where(
+        Order.buyer_id == organization.id, Order.status == "pending_payment")).scalars()
+    return sum(order.quantity_kg for order in pending if _names_subject(order, claim))
+
+
+def cheapest_items(organization, quantity_kg: int) -> list[dict]:
+    """Order items for ``quantity_kg`` from the cheapest open listings (not the buyer's
+    own), split across listings as needed; 409 when the market cannot cover it."""
+    stmt = search_listings(sort="price").where(Listing.seller_id != organization.id)
+    items, need = [], quantity_kg
+    for listing in db.session.execute(stmt.limit(MAX_ITEMS)).scalars():
+        take = min(listing.remaining_kg, need)
+        items.append({"listing_id": listing.id, "quantity_kg": take})
+        need -= take
+        if need == 0:
+            return items
+    raise MarketCannotCover(
+        f"The {MAX_ITEMS} cheapest open listings hold {quantity_kg - need} kg; "
+        f"{quantity_kg} kg are needed. Nothing was ordered.")
+
+
+def plan_neutralization(organization, claim: NeutralityClaim) -> dict:
+    """The items and retirement instruction of the order that covers what is outstanding."""
+    claims.check_host(organization, claim)
+    if claim.is_neutral:
+        raise claims.AlreadyNeutral("The claim is already carbon neutral.")
+    footprint = claims.footprint_in_force(claim)
+    if footprint is None:
+        raise NoFootprint("Enter a footprint first; there is nothing to offset yet.")
+    need = footprint.total_kg - claims.retired_kg(claim) - ordered_kg(organization, claim)
+    if need <= 0:
+        raise NothingOutstanding("Retirements and pending orders already cover the footprint.")
+    instruction = {"purpose": claim.purpose, "beneficiary_name": claim.name,
+                   "note": f"碳中和 neutralize: {claim.subject} claim #{claim.id}"}
+    if claim.subject == "event":
+        instruction["event_id"] = claim.event.id
+    else:
+        instruction.update(claim_id=claim.id, period_start=claim.period_start,
+                           period_end=claim.period_end)
+    return {"items": cheapest_items(organization, need), "retirement": instruction}
+
+
+def check_payment_method(payment_method: str) -> None:
+    """Refuse card payment up front in bank-transfer-only mode (409)."""
+    if payment_method == "stripe" and gateway() is None:
+        raise StripeNotConfigured("Card, Alipay and WeChat Pay are not configured on this "
+                                  "registry; pay by bank transfer (bank_transfer).")
+
+
+def place(organization, plan: dict, payment_method: str) -> dict:
+    """Place the planned order (its own transactions); returns the dumped order."""
+    check_payment_method(payment_method)
+    return order_flow.create_order(organization, payment_method=payment_method,
+                                   dump=OrderOut().dump, **plan)

@@ -1,0 +1,31 @@
+"""Public pages of events and claims: the commitment, the footprint lines with the
+provenance of every factor, the coverage and the certificate."""
+
+from flask import Blueprint, render_template
+
+from core.db import db
+from events.models import Event, NeutralityClaim
+from events.views import page_view
+
+bp = Blueprint("event_pages", __name__, template_folder="templates")
+
+STATUS_NAMES = {"planned": "筹备中 Planned", "committed": "已承诺 Committed",
+                "awaiting_offset": "待抵消 Awaiting offset", "neutral": "已实现碳中和 Neutral",
+                "overdue": "逾期未抵消 Overdue"}
+
+
+def _render(claim: NeutralityClaim | None):
+    if claim is None:
+        return render_template("events/claim.html", view=None), 404
+    return render_template("events/claim.html", view=page_view(claim), status_names=STATUS_NAMES)
+
+
+@bp.get("/events/<id:event_id>")
+def event_page(event_id):
+    event = db.session.get(Event, event_id)
+    return _render(event.claim if event else None)
+
+
+@bp.get("/claims/<id:claim_id>")
+def claim_page(claim_id):
+    return _render(db.session.get(NeutralityClaim, claim_id))

@@ -1,0 +1,114 @@
+"""HTTP edge of events and claims: register, footprints, commitment, neutralize, reads.
+
+Reads are public (events and claims are public declarations); every write needs the
+buyer role and, on an existing event or claim, the host organisation (403 otherwise).
+"""
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from core.auth import current_organization, public, require_role
+from core.db import db, transaction
+from core.schemas import PageArgs, page_of, page_schema
+from events import claims, hosting, neutralize, views
+from events.models import Footprint
+from events.schemas import (
+    ClaimIn, ClaimOut, EventIn, EventOut, FootprintIn, FootprintOut, NeutralizeIn,
+)
+from market.routes import json_response
+from market.schemas import OrderOut
+
+blp = Blueprint("events", __name__, url_prefix="/api/v1",
+                description="Carbon-neutral events and organisation / pilot neutrality claims")
+FootprintPage = page_schema(FootprintOut, "FootprintPage")
+
+
+@blp.route("/events")
+class Events(MethodView):
+    @require_role("buyer")
+    @blp.arguments(EventIn)
+    @blp.response(201, EventOut)
+    def post(self, data):
+        with transaction():
+            return views.event_view(hosting.register_event(current_organization(), **data))
+
+
+@blp.route("/events/<id:event_id>")
+class EventById(MethodView):
+    @public
+    @blp.response(200, EventOut)
+    def get(self, event_id):
+        return views.event_view(hosting.get_event(event_id))
+
+
+@blp.route("/events/<id:event_id>/footprints")
+class EventFootprints(MethodView):
+    @public
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, FootprintPage)
+    def get(self, args, event_id):
+        event = hosting.get_event(event_id)
+        stmt = sa.select(Footprint).where(Footprint.claim_id == event.claim_id).order_by(
+            Footprint.id)
+        return page_of(stmt, args["page"], args["per_page"], db.session)
+
+    @require_role("buyer")
+    @blp.arguments(FootprintIn)
+    @blp.response(201, FootprintOut)
+    def post(self, data, event_id):
+        with transaction():
+            return hosting.add_event_footprint(current_organization(), event_id, **data)
+
+
+@blp.route("/events/<id:event_id>/commitment")
+class EventCommitment(MethodView):
+    @require_role("buyer")
+    @blp.response(200, EventOut)
+    def post(self, event_id):
+        with transaction():
+            return views.event_view(hosting.publish_commitment(current_organization(), event_id))
+
+
+@blp.route("/events/<id:event_id>/neutralize")
+class EventNeutralize(MethodView):
+    @require_role("buyer")
+    @blp.arguments(NeutralizeIn)
+    @blp.response(201, OrderOut)
+    def post(self, data, event_id):
+        org = current_organization()
+        neutralize.check_payment_method(data["payment_method"])
+        with transaction():
+            plan = neutralize.plan_neutralization(org, hosting.get_event(event_id).claim)
+        return json_response(neutralize.place(org, plan, data["payment_method"]), 201)
+
+
+@blp.route("/claims")
+class Claims(MethodView):
+    @require_role("buyer")
+    @blp.arguments(ClaimIn)
+    @blp.response(201, ClaimOut)
+    def post(self, data):
+        with transaction():
+            return views.claim_view(claims.open_claim(current_organization(), **data))
+
+
+@blp.route("/claims/<id:claim_id>")
+class ClaimById(MethodView):
+    @public
+    @blp.response(200, ClaimOut)
+    def get(self, claim_id):
+        return views.claim_view(claims.get_claim(claim_id))
+
+
+@blp.route("/claims/<id:claim_id>/neutralize")
+class ClaimNeutralize(MethodView):
+    @require_role("buyer")
+    @blp.arguments(NeutralizeIn)
+    @blp.response(201, OrderOut)
+    def post(self, data, claim_id):
+        org = current_organization()
+        neutralize.check_payment_method(data["payment_method"])
+        with transaction():
+            plan = neutralize.plan_neutralization(org, claims.get_claim(claim_id))
+        return json_response(neutralize.place(org, plan, data["payment_method"]), 201)
