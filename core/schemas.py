@@ -54,8 +54,7 @@ def Id(**kwargs) -> StrictInt:
 
 
 class PageArgs(BaseSchema):
-    class Meta:
-        unknown = RAISE
+    """``?page=&per_page=`` of every list (per_page ≤ 100); list filters extend it."""
 
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))

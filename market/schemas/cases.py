@@ -10,7 +10,7 @@ import re
 from flask import current_app
 from marshmallow import ValidationError, fields, pre_load, validate, validates, validates_schema
 
-from core.schemas import BaseSchema, Id, Kg
+from core.schemas import BaseSchema, Id, Kg, PageArgs
 from market.compensation import case_retirements
 from market.compensation_privacy import decrypt_id_number, is_valid_id_number
 from market.models.cases import CASE_ACTIONS, CASE_STATUSES, DOCUMENT_KINDS
@@ -89,10 +89,8 @@ class CaseIn(BaseSchema):
             raise ValidationError("Must not be before judgment_date.", "due_date")
 
 
-class CaseArgs(BaseSchema):
+class CaseArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(CASE_STATUSES))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class CaseDocumentOut(BaseSchema):

@@ -2,7 +2,7 @@
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from core.schemas import MAX_ID, BaseSchema, Id, Kg, StrictInt
+from core.schemas import MAX_ID, BaseSchema, Id, Kg, PageArgs, StrictInt
 from market.models.issuance import METHODOLOGY_STATUSES, SCENARIOS
 from market.models.movements import PURPOSES
 from market.retirements import serials_of
@@ -76,13 +76,11 @@ class LotOut(BaseSchema):
     issued_at = fields.DateTime()
 
 
-class LotArgs(BaseSchema):
+class LotArgs(PageArgs):
     scenario = fields.String(validate=validate.OneOf(SCENARIOS))
     vintage = fields.Integer(validate=validate.Range(min=2000, max=2100))
     methodology_code = fields.String(validate=validate.Length(max=32))
     seller_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class HoldingOut(BaseSchema):
@@ -199,9 +197,7 @@ class RetirementOut(BaseSchema):
         return serials_of(retirement)
 
 
-class RetirementArgs(BaseSchema):
+class RetirementArgs(PageArgs):
     purpose = fields.String(validate=validate.OneOf(PURPOSES))
     beneficiary = fields.String(validate=validate.Length(max=200))
     lot_code = fields.String(validate=validate.Length(max=64))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))

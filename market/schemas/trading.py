@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from core.schemas import MAX_ID, BaseSchema, Fen, Id, Kg
+from core.schemas import MAX_ID, BaseSchema, Fen, Id, Kg, PageArgs
 from market.models.issuance import SCENARIOS
 from market.payments.bank import receiving_account
 from market.schemas.registry import RetirementInstruction
@@ -33,7 +33,7 @@ class ListingOut(BaseSchema):
     created_at = fields.DateTime()
 
 
-class ListingArgs(BaseSchema):
+class ListingArgs(PageArgs):
     scenario = fields.String(validate=validate.OneOf(SCENARIOS))
     vintage = fields.Integer(validate=validate.Range(min=2000, max=2100))
     methodology_code = fields.String(validate=validate.Length(max=32))
@@ -41,8 +41,6 @@ class ListingArgs(BaseSchema):
     seller_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     sort = fields.String(load_default="price",
                          validate=validate.OneOf(("price", "-price", "vintage", "-vintage")))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class OrderItemIn(BaseSchema):
