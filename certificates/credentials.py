@@ -45,7 +45,7 @@ def issue_certificate(*, number: str, certificate_type: str, subject: dict, view
                       subject_id: int, valid_from: datetime, retirement_id: int | None = None,
                       name: str) -> Certificate:
     """Sign a credential for ``subject`` and store it with the PDF view it will render."""
-    list_id, index = revocation.allocate_slot()
+    list_id, index = revocation.slot_for(number)
     key = keys.current_key()
     did = keys.issuer_did()
     document = {

@@ -31,7 +31,9 @@ class Certificate(db.Model):
     credential: Mapped[str] = mapped_column(sa.Text)
     verification_method: Mapped[str] = mapped_column(sa.String(255))
     public_key_multibase: Mapped[str] = mapped_column(sa.String(64))
-    status_list_id: Mapped[int] = mapped_column(sa.ForeignKey("status_lists.id"))
+    # The slot follows from the certificate number (see revocation.slot_for): no row of
+    # status_lists is locked or even needed while a certificate is issued.
+    status_list_id: Mapped[int] = mapped_column(sa.Integer)
     status_index: Mapped[int] = mapped_column(sa.Integer)
     view: Mapped[dict] = mapped_column(sa.JSON)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -49,14 +51,13 @@ class Certificate(db.Model):
 
 
 class StatusList(db.Model):
-    """One Bitstring Status List (revocation) with its next free index and the signed
-    list credential, re-signed whenever a certificate on it is revoked."""
+    """One Bitstring Status List (revocation) and its signed list credential, created
+    when first read and re-signed whenever a certificate on it is revoked."""
 
     __tablename__ = "status_lists"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     purpose: Mapped[str] = mapped_column(sa.String(16), default="revocation")
     length: Mapped[int] = mapped_column(sa.Integer)
-    next_index: Mapped[int] = mapped_column(sa.Integer, default=0)
     credential: Mapped[str | None] = mapped_column(sa.Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -24,6 +24,8 @@ PURPOSES = {
 
 def serial_details(retirement) -> list[dict]:
     """The retired serial ranges with their lot's methodology and vintage."""
+    if getattr(retirement, "serial_details", None) is not None:  # just retired: in memory
+        return retirement.serial_details
     rows = db.session.execute(
         sa.select(SerialBlock, Lot.code, Lot.vintage, Methodology.code)
         .join(Lot, Lot.id == SerialBlock.lot_id).join(Methodology, Methodology.id == Lot.methodology_id)
@@ -35,6 +37,8 @@ def serial_details(retirement) -> list[dict]:
 
 
 def ledger_seqs(retirement) -> list[int]:
+    if getattr(retirement, "ledger_entries", None) is not None:
+        return retirement.ledger_entries
     return list(db.session.execute(sa.select(LedgerEntry.seq).where(
         LedgerEntry.ref == retirement.number, LedgerEntry.type == "retire")
         .order_by(LedgerEntry.seq)).scalars())
@@ -59,6 +63,7 @@ def retirement_claim(retirement) -> dict:
 
 def issue_retirement_certificate(retirement):
     holder = db.session.get(Organization, retirement.organization_id)
+    details = serial_details(retirement)
     purpose_zh, purpose_en = PURPOSES[retirement.purpose]
     subject = {"type": "CarbonRetirement", "purpose": retirement.purpose,
                "beneficiary": retirement.beneficiary_name,
@@ -80,7 +85,7 @@ def issue_retirement_certificate(retirement):
             "issued_at": retirement.retired_at.date().isoformat(),
             "beneficiary_name": retirement.beneficiary_name, "holder_name": holder.name,
             "purpose_zh": purpose_zh, "purpose_en": purpose_en, "subject_lines": lines,
-            "quantity_kg": retirement.quantity_kg, "serials": serial_details(retirement),
+            "quantity_kg": retirement.quantity_kg, "serials": details,
             "retirement_numbers": [retirement.number],
             "retired_at": retirement.retired_at.strftime("%Y-%m-%d %H:%M UTC"),
             "ledger_index": retirement.ledger_seq, "revoked": False}

@@ -1,9 +1,11 @@
 """Revocation through W3C Bitstring Status Lists: every certificate owns one bit."""
 
 import json
+import re
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
 from certificates import keys
 from certificates.dataintegrity import sign
@@ -14,23 +16,24 @@ from core.errors import Conflict, NotFound
 from market import clock
 
 
+NUMBER = re.compile(r"JLC-(?P<year>\d{4})-(?P<seq>\d{6,})")
+
+
 def status_list_url(list_id: int) -> str:
     return f"{current_app.config['BASE_URL']}/api/v1/status-lists/{list_id}"
 
 
-def allocate_slot() -> tuple[int, int]:
-    """The next free (list, index), opening a new list when the current one is full."""
-    current = db.session.execute(
-        sa.select(StatusList).order_by(StatusList.id.desc()).limit(1).with_for_update()
-    ).scalar_one_or_none()
-    if current is None or current.next_index >= current.length:
-        current = StatusList(purpose="revocation", length=LIST_LENGTH, next_index=0,
-                             updated_at=clock.now())
-        db.session.add(current)
-        db.session.flush()
-    index = current.next_index
-    current.next_index += 1
-    return current.id, index
+def slot_for(number: str) -> tuple[int, int]:
+    """(list, index) of a certificate: JLC-2026-000042 → list 2026001, index 41.
+
+    Certificate numbers are gapless per year, so each year fills its lists in order and
+    every certificate owns a distinct bit without any shared row being locked.
+    """
+    match = NUMBER.fullmatch(number)
+    if match is None:
+        raise ValueError(f"not a certificate number: {number}")
+    year, seq = int(match["year"]), int(match["seq"])
+    return year * 1000 + (seq - 1) // LIST_LENGTH + 1, (seq - 1) % LIST_LENGTH
 
 
 def credential_status(list_id: int, index: int) -> dict:
@@ -64,10 +67,21 @@ def sign_status_list(status_list: StatusList) -> dict:
     return signed
 
 
-def get_status_list_credential(list_id: int) -> dict:
-    status_list = db.session.get(StatusList, list_id)
-    if status_list is None:
+def _locked_status_list(list_id: int) -> StatusList:
+    """The list row, created on first use (only for lists that certificates point to)."""
+    if not db.session.execute(sa.select(Certificate.id).where(
+            Certificate.status_list_id == list_id).limit(1)).first():
         raise NotFound("No such status list.")
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(dialect.insert(StatusList).values(
+        id=list_id, purpose="revocation", length=LIST_LENGTH, updated_at=clock.now())
+        .on_conflict_do_nothing(index_elements=["id"]))
+    return db.session.execute(sa.select(StatusList).where(
+        StatusList.id == list_id).with_for_update()).scalar_one()
+
+
+def get_status_list_credential(list_id: int) -> dict:
+    status_list = _locked_status_list(list_id)
     if status_list.credential is None:
         return sign_status_list(status_list)
     return json.loads(status_list.credential)
@@ -85,7 +99,5 @@ def revoke_certificate(number: str, reason: str) -> Certificate:
     # The cached PDF is re-rendered with its REVOKED band by the next job or request.
     certificate.pdf = certificate.pdf_sha256 = certificate.pdf_rendered_at = None
     db.session.flush()
-    status_list = db.session.execute(sa.select(StatusList).where(
-        StatusList.id == certificate.status_list_id).with_for_update()).scalar_one()
-    sign_status_list(status_list)
+    sign_status_list(_locked_status_list(certificate.status_list_id))
     return certificate

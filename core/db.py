@@ -63,12 +63,14 @@ def transaction():
     session = db.session
     if session.info.get("in_transaction"):
         raise NestedTransaction("transaction() does not nest")
-    # A read before the edge opened the transaction would leave a deferred SQLite
-    # transaction open; start clean so this one can take the write lock at BEGIN.
-    session.rollback()
     session.info["in_transaction"] = True
     try:
-        session.connection(execution_options={_WRITE: True})
+        if session.get_bind().dialect.name == "sqlite":
+            # A read before the edge opened the transaction left a deferred SQLite
+            # transaction open; start anew so this one takes the write lock at BEGIN.
+            # (PostgreSQL simply carries on: row locks do the work there.)
+            session.rollback()
+            session.connection(execution_options={_WRITE: True})
         yield session
         session.commit()
     except BaseException:

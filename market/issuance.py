@@ -91,7 +91,7 @@ def issue_lot(request_id: int) -> Lot:
     if request.status != "verified":
         raise WrongState(f"Only a verified request can be issued; this one is {request.status}.")
     methodology = request.methodology
-    head = ledger.lock_head()
+    head = ledger.lock_head(1)
     seq = numbering.next_value(f"lot:{request.vintage}:{methodology.code}")
     lot = Lot(
         code=f"JL-{request.vintage}-{methodology.code}-{seq:05d}", methodology=methodology,

@@ -14,11 +14,38 @@ from market import clock
 from market.models import LedgerEntry, LedgerHead, SerialBlock
 
 
-def lock_head() -> LedgerHead:
-    """Lock the ledger head: from here until commit this transaction appends alone."""
+class Head:
+    """Sequence numbers reserved under the ledger-head lock for this transaction."""
+
+    def __init__(self, next_seq: int, reserved: int):
+        self.next_seq, self.reserved = next_seq, reserved
+
+    def take(self, count: int) -> int:
+        """The first of ``count`` consecutive seqs, reserving more if needed (the lock is
+        held, so the head moves on contiguously)."""
+        if count > self.reserved:
+            _advance(count - self.reserved)
+            self.reserved = count
+        first = self.next_seq
+        self.next_seq += count
+        self.reserved -= count
+        return first
+
+
+def _advance(count: int) -> int:
+    """Move the head on by ``count`` and return the new value, locking its row."""
     return db.session.execute(
-        sa.select(LedgerHead).where(LedgerHead.id == 1).with_for_update()
+        sa.update(LedgerHead).where(LedgerHead.id == 1)
+        .values(next_seq=LedgerHead.next_seq + count).returning(LedgerHead.next_seq)
     ).scalar_one()
+
+
+def lock_head(count: int = 0) -> Head:
+    """Lock the ledger head and reserve ``count`` seqs in one statement: from here until
+    commit this transaction appends alone. Every use case takes this lock after its
+    blocks and lots and before its numbers, so the lock order never inverts."""
+    end = _advance(count)
+    return Head(end - count, count)
 
 
 def public_item(entry: LedgerEntry) -> dict:
@@ -41,21 +68,21 @@ def canonical_bytes(item: dict) -> bytes:
     return rfc8785.dumps(item)
 
 
-def append(head: LedgerHead, entry_type: str, blocks: list[SerialBlock], *,
+def append(head: Head, entry_type: str, blocks: list[SerialBlock], *,
            lot_codes: dict[int, str], to_org_id: int | None, ref: str) -> list[LedgerEntry]:
     """Append one entry per block (lowest serial first) and return them, numbered."""
     moment = clock.now()
+    first = head.take(len(blocks))
     entries = []
     for block in blocks:
         entry = LedgerEntry(
-            seq=head.next_seq, type=entry_type, lot_id=block.lot_id,
+            seq=first + len(entries), type=entry_type, lot_id=block.lot_id,
             lot_code=lot_codes[block.lot_id], serial_start=block.serial_start,
             serial_end=block.serial_end, quantity_kg=block.quantity_kg,
             from_org_id=None if entry_type == "issue" else block.owner_id,
             to_org_id=to_org_id, ref=ref, created_at=moment,
         )
         entry.canonical = canonical_bytes(public_item(entry)).decode()
-        head.next_seq += 1
         entries.append(entry)
     db.session.add_all(entries)
     db.session.flush()

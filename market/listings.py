@@ -23,7 +23,7 @@ def list_units(seller, *, lot_id: int, quantity_kg: int, price_fen_per_tonne: in
     db.session.add(listing)
     db.session.flush()
     units.shift_totals(blocks, "available", "listed")
-    head = ledger.lock_head()
+    head = ledger.lock_head(len(blocks))
     ledger.append(head, "list", blocks, lot_codes={lot.id: lot.code}, to_org_id=seller.id,
                   ref=listing.ref)
     units.settle(blocks, state="listed", owner_id=seller.id, listing_id=listing.id)
@@ -57,9 +57,10 @@ def delist(seller, listing_id: int) -> Listing:
 
 def return_to_seller(blocks: list[SerialBlock], listing: Listing) -> None:
     """Listed blocks of a listing back to available (a ``delist`` ledger entry each)."""
+    codes = units.lot_codes(blocks)
     units.shift_totals(blocks, "listed", "available")
-    head = ledger.lock_head()
-    ledger.append(head, "delist", blocks, lot_codes=units.lot_codes(blocks),
+    head = ledger.lock_head(len(blocks))
+    ledger.append(head, "delist", blocks, lot_codes=codes,
                   to_org_id=listing.seller_id, ref=listing.ref)
     units.settle(blocks, state="available", owner_id=listing.seller_id, listing_id=None)
 

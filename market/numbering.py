@@ -4,7 +4,6 @@ Numbers are taken after the ledger head is locked (see ``ledger.lock_head``), wh
 one lock order for every use case: blocks, lots, ledger head, counters.
 """
 
-import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.db import db
@@ -13,15 +12,13 @@ from market.models import Counter
 
 
 def next_value(name: str) -> int:
-    """Increment the named counter and return its new value (1 for a new counter)."""
+    """Increment the named counter and return its new value (1 for a new counter), in
+    one statement that also takes the counter's row lock."""
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    db.session.execute(
-        dialect.insert(Counter).values(name=name, value=0).on_conflict_do_nothing(
-            index_elements=["name"]
-        )
-    )
+    insert = dialect.insert(Counter).values(name=name, value=1)
     return db.session.execute(
-        sa.update(Counter).where(Counter.name == name).values(value=Counter.value + 1)
+        insert.on_conflict_do_update(index_elements=["name"],
+                                     set_={"value": Counter.value + 1})
         .returning(Counter.value)
     ).scalar_one()
 

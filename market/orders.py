@@ -70,10 +70,10 @@ def place_order(buyer, *, items: list[dict], payment_method: str,
     carved = {lid: units.carve([SerialBlock.listing_id == lid, SerialBlock.state == "listed"],
                                wanted[lid], what="listed units") for lid in sorted(wanted)}
     all_blocks = [b for lid in sorted(carved) for b in carved[lid]]
-    units.shift_totals(all_blocks, "listed", "reserved")
-    head = ledger.lock_head()
-    number = numbering.next_number("JLO", "order")
     codes = units.lot_codes(all_blocks)
+    units.shift_totals(all_blocks, "listed", "reserved")
+    head = ledger.lock_head(len(all_blocks))
+    number = numbering.next_number("JLO", "order")
     for lid in sorted(carved):
         ledger.append(head, "reserve", carved[lid], lot_codes=codes,
                       to_org_id=locked[lid].seller_id, ref=number)
@@ -126,9 +126,10 @@ def release_reservation(order: Order) -> None:
                               SerialBlock.state == "reserved"], None)
         if not blocks:
             continue
+        codes = units.lot_codes(blocks)
         units.shift_totals(blocks, "reserved", "listed")
-        head = ledger.lock_head()
-        ledger.append(head, "release", blocks, lot_codes=units.lot_codes(blocks),
+        head = ledger.lock_head(len(blocks))
+        ledger.append(head, "release", blocks, lot_codes=codes,
                       to_org_id=listing.seller_id, ref=order.number)
         units.settle(blocks, state="listed", owner_id=listing.seller_id, order_id=None)
         if listing.is_open:
@@ -173,9 +174,10 @@ def fulfil_order(order: Order) -> Order:
                                                    from_state="reserved", order_id=order.id)
         order.retirement_id = retirement.id
     else:
+        codes = units.lot_codes(blocks)
         units.shift_totals(blocks, "reserved", "available")
-        head = ledger.lock_head()
-        ledger.append(head, "transfer", blocks, lot_codes=units.lot_codes(blocks),
+        head = ledger.lock_head(len(blocks))
+        ledger.append(head, "transfer", blocks, lot_codes=codes,
                       to_org_id=buyer.id, ref=order.number)
         units.settle(blocks, state="available", owner_id=buyer.id, listing_id=None,
                      order_id=None)

@@ -55,10 +55,12 @@ def retire_units(organization, instruction: dict) -> Retirement:
 def record_retirement(organization, instruction: dict, blocks: list[SerialBlock], *,
                       from_state: str, order_id: int | None = None) -> Retirement:
     """Turn carved blocks into a retirement: totals, ledger, number, frozen blocks."""
+    facts = units.lot_facts(blocks)
+    codes = {lot_id: fact["code"] for lot_id, fact in facts.items()}
     units.shift_totals(blocks, from_state, "retired")
-    head = ledger.lock_head()
+    head = ledger.lock_head(len(blocks))
     number = numbering.next_number("JLR", "retirement")
-    entries = ledger.append(head, "retire", blocks, lot_codes=units.lot_codes(blocks),
+    entries = ledger.append(head, "retire", blocks, lot_codes=codes,
                             to_org_id=organization.id, ref=number)
     retirement = Retirement(
         number=number, certificate_number=numbering.next_number("JLC", "certificate"),
@@ -73,6 +75,14 @@ def record_retirement(organization, instruction: dict, blocks: list[SerialBlock]
     db.session.flush()
     units.settle(blocks, state="retired", owner_id=organization.id, retirement_id=retirement.id,
                  listing_id=None, order_id=None)
+    # What the response and the certificate need, from memory rather than new queries
+    # while this transaction holds the ledger head.
+    retirement.serial_details = [
+        {"lot_code": codes[b.lot_id], "serial_start": b.serial_start, "serial_end": b.serial_end,
+         "quantity_kg": b.quantity_kg, "methodology_code": facts[b.lot_id]["methodology_code"],
+         "vintage": facts[b.lot_id]["vintage"]}
+        for b in sorted(blocks, key=lambda b: (b.lot_id, b.serial_start))]
+    retirement.ledger_entries = [entry.seq for entry in entries]
     signals.retirement_created.send(retirement, retirement=retirement)
     return retirement
 
@@ -100,6 +110,11 @@ def search_retirements(*, purpose=None, beneficiary=None, lot_code=None):
 
 def serials_of(retirement: Retirement) -> list[dict]:
     """The serial ranges a retirement cancelled, named as in DOMAIN.md §2."""
+    if getattr(retirement, "serial_details", None) is not None:
+        return [{"lot_code": s["lot_code"], "serial_start": s["serial_start"],
+                 "serial_end": s["serial_end"], "quantity_kg": s["quantity_kg"],
+                 "range": f"{s['lot_code']}-{s['serial_start']:09d}-{s['serial_end']:09d}"}
+                for s in retirement.serial_details]
     rows = db.session.execute(
         sa.select(SerialBlock, Lot.code).join(Lot, Lot.id == SerialBlock.lot_id)
         .where(SerialBlock.retirement_id == retirement.id)

@@ -19,9 +19,10 @@ def transfer_units(organization, *, to_organization_id, lot_id, quantity_kg, not
     blocks = units.carve([SerialBlock.owner_id == organization.id,
                           SerialBlock.state == "available", SerialBlock.lot_id == lot_id],
                          quantity_kg, what="available units of this lot")
-    head = ledger.lock_head()
+    codes = units.lot_codes(blocks)
+    head = ledger.lock_head(len(blocks))
     number = numbering.next_number("JLT", "transfer")
-    entries = ledger.append(head, "transfer", blocks, lot_codes=units.lot_codes(blocks),
+    entries = ledger.append(head, "transfer", blocks, lot_codes=codes,
                             to_org_id=to_organization_id, ref=number)
     transfer = Transfer(number=number, from_org_id=organization.id,
                         to_org_id=to_organization_id, lot_id=lot_id, quantity_kg=quantity_kg,

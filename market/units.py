@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from core.db import db
 from market.errors import InsufficientUnits
-from market.models import Lot, SerialBlock
+from market.models import Lot, Methodology, SerialBlock
 
 TOTAL_COLUMN = {"available": "available_kg", "listed": "listed_kg",
                 "reserved": "reserved_kg", "retired": "retired_kg"}
@@ -90,6 +90,16 @@ def settle(blocks: list[SerialBlock], *, state: str, owner_id: int, **attrs) -> 
         for name, value in attrs.items():
             setattr(block, name, value)
     db.session.flush()
+
+
+def lot_facts(blocks: list[SerialBlock]) -> dict[int, dict]:
+    """Code, vintage and methodology of the blocks' lots, in one query."""
+    rows = db.session.execute(
+        sa.select(Lot.id, Lot.code, Lot.vintage, Methodology.code)
+        .join(Methodology, Methodology.id == Lot.methodology_id)
+        .where(Lot.id.in_({b.lot_id for b in blocks}))).all()
+    return {lot_id: {"code": code, "vintage": vintage, "methodology_code": method}
+            for lot_id, code, vintage, method in rows}
 
 
 def lot_codes(blocks: list[SerialBlock]) -> dict[int, str]:
