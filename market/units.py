@@ -25,13 +25,19 @@ def carve(where: list, quantity_kg: int | None, *, what: str = "units") -> list[
     """Lock the blocks matching ``where`` and return exactly ``quantity_kg`` of them,
     splitting the last one; ``None`` takes every matching block."""
     rows = db.session.execute(
-        sa.select(SerialBlock, Lot.vintage).join(Lot, Lot.id == SerialBlock.lot_id)
+        sa.select(SerialBlock, Lot.vintage, Lot.code, Methodology.code)
+        .join(Lot, Lot.id == SerialBlock.lot_id)
+        .join(Methodology, Methodology.id == Lot.methodology_id)
         .where(*where)
         .order_by(Lot.vintage, SerialBlock.lot_id, SerialBlock.serial_start)
         .with_for_update(of=SerialBlock)
     ).all()
+    # Lots never change code, vintage or methodology: remember them for this transaction.
+    known = db.session.info.setdefault("lot_facts", {})
+    for block, vintage, code, method in rows:
+        known[block.lot_id] = {"code": code, "vintage": vintage, "methodology_code": method}
     # A row re-read after waiting on a lock may have moved; order again to stay exact.
-    blocks = [b for b, _ in sorted(rows, key=lambda r: (r[1], r[0].lot_id, r[0].serial_start))]
+    blocks = [r[0] for r in sorted(rows, key=lambda r: (r[1], r[0].lot_id, r[0].serial_start))]
     if quantity_kg is None:
         return blocks
     taken, need = [], quantity_kg
@@ -93,19 +99,21 @@ def settle(blocks: list[SerialBlock], *, state: str, owner_id: int, **attrs) -> 
 
 
 def lot_facts(blocks: list[SerialBlock]) -> dict[int, dict]:
-    """Code, vintage and methodology of the blocks' lots, in one query."""
-    rows = db.session.execute(
-        sa.select(Lot.id, Lot.code, Lot.vintage, Methodology.code)
-        .join(Methodology, Methodology.id == Lot.methodology_id)
-        .where(Lot.id.in_({b.lot_id for b in blocks}))).all()
-    return {lot_id: {"code": code, "vintage": vintage, "methodology_code": method}
-            for lot_id, code, vintage, method in rows}
+    """Code, vintage and methodology of the blocks' lots (at most one query)."""
+    known = db.session.info.setdefault("lot_facts", {})
+    missing = {b.lot_id for b in blocks} - set(known)
+    if missing:
+        rows = db.session.execute(
+            sa.select(Lot.id, Lot.code, Lot.vintage, Methodology.code)
+            .join(Methodology, Methodology.id == Lot.methodology_id)
+            .where(Lot.id.in_(missing))).all()
+        for lot_id, code, vintage, method in rows:
+            known[lot_id] = {"code": code, "vintage": vintage, "methodology_code": method}
+    return {b.lot_id: known[b.lot_id] for b in blocks}
 
 
 def lot_codes(blocks: list[SerialBlock]) -> dict[int, str]:
-    ids = {b.lot_id for b in blocks}
-    rows = db.session.execute(sa.select(Lot.id, Lot.code).where(Lot.id.in_(ids))).all()
-    return dict(rows)
+    return {lot_id: fact["code"] for lot_id, fact in lot_facts(blocks).items()}
 
 
 def total_kg(blocks: list[SerialBlock]) -> int:
