@@ -9,6 +9,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from core.schemas import BaseSchema, Kg, StrictInt
 from events.footprint import FootprintInputs
 from events.models import EVENT_KINDS, STAGES
+from market.schemas.trading import PaymentMethod
 
 Text = lambda n, **kw: fields.String(validate=validate.Length(min=1, max=n), **kw)  # noqa: E731
 
@@ -61,8 +62,7 @@ class ClaimIn(_Dated):
 
 
 class NeutralizeIn(BaseSchema):
-    payment_method = fields.String(required=True,
-                                   validate=validate.OneOf(("stripe", "bank_transfer")))
+    payment_method = PaymentMethod(required=True)
 
 
 class LineOut(BaseSchema):

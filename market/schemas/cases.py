@@ -14,6 +14,7 @@ from core.schemas import BaseSchema, Id, Kg, PageArgs
 from market.compensation import case_retirements
 from market.compensation_privacy import decrypt_id_number, is_valid_id_number
 from market.models.cases import CASE_ACTIONS, CASE_STATUSES, DOCUMENT_KINDS
+from market.schemas.trading import PaymentMethod
 
 __all__ = ["CaseIn", "CaseOut", "CaseFullOut", "CaseCreatedOut", "PublicCaseOut", "CaseArgs",
            "CaseDocumentIn", "CaseDocumentOut", "CaseEventOut", "CaseLinkOut", "CasePaymentIn",
@@ -188,8 +189,7 @@ class CaseEventOut(BaseSchema):
 
 
 class CasePaymentIn(BaseSchema):
-    payment_method = fields.String(required=True,
-                                   validate=validate.OneOf(("bank_transfer", "stripe")))
+    payment_method = PaymentMethod(required=True)
 
 
 class QuoteItemOut(BaseSchema):

@@ -4,11 +4,17 @@ from marshmallow import fields, validate
 
 from core.schemas import MAX_ID, BaseSchema, Fen, Id, Kg, PageArgs
 from market.models.issuance import SCENARIOS
+from market.models.trading import PAYMENT_METHODS
 from market.payments.bank import receiving_account
 from market.schemas.registry import RetirementInstruction
 
-__all__ = ["ListingIn", "ListingOut", "ListingArgs", "OrderItemIn", "OrderIn", "OrderOut",
+__all__ = ["PaymentMethod", "ListingIn", "ListingOut", "ListingArgs", "OrderItemIn", "OrderIn", "OrderOut",
            "BankConfirmationIn", "PaymentMethodsOut"]
+
+
+def PaymentMethod(**kwargs) -> fields.String:
+    """How a buyer pays: ``stripe`` (card, Alipay, WeChat Pay) or ``bank_transfer``."""
+    return fields.String(validate=validate.OneOf(PAYMENT_METHODS), **kwargs)
 
 
 class ListingIn(BaseSchema):
@@ -51,8 +57,7 @@ class OrderItemIn(BaseSchema):
 class OrderIn(BaseSchema):
     items = fields.List(fields.Nested(OrderItemIn), required=True,
                         validate=validate.Length(min=1, max=20))
-    payment_method = fields.String(required=True,
-                                   validate=validate.OneOf(("stripe", "bank_transfer")))
+    payment_method = PaymentMethod(required=True)
     retirement = fields.Nested(RetirementInstruction, load_default=None, allow_none=True)
 
 
