@@ -27,6 +27,9 @@ class Replay:
 
     def __init__(self):
         self.lots: dict[str, list[list]] = {}
+        # Each lot's range starts, kept beside the ranges so a lookup is a bisect, not a
+        # rebuild: replay stays near-linear however finely a lot is split.
+        self.starts: dict[str, list[int]] = {}
         self.next_seq = 0
 
     def apply(self, item: dict) -> None:
@@ -41,14 +44,16 @@ class Replay:
             raise IllegalHistory(f"entry {seq}: bad serial range {start}-{end}")
         before, after = TRANSITIONS[kind]
         ranges = self.lots.setdefault(code, [])
+        starts = self.starts.setdefault(code, [])
         if kind == "issue":
             if ranges or start != 1:
                 raise IllegalHistory(f"entry {seq}: lot {code} issued twice or not from serial 1")
             ranges.append([start, end, item["to_org_id"], after])
+            starts.append(start)
             return
-        self._split(ranges, start)
-        self._split(ranges, end + 1)
-        i = bisect_right([r[0] for r in ranges], start) - 1
+        self._split(ranges, starts, start)
+        self._split(ranges, starts, end + 1)
+        i = bisect_right(starts, start) - 1
         covered = start
         j = i
         while j < len(ranges) and j >= 0 and ranges[j][0] <= end:
@@ -71,11 +76,12 @@ class Replay:
             piece[2], piece[3] = item["to_org_id"], after
 
     @staticmethod
-    def _split(ranges: list[list], at: int) -> None:
-        i = bisect_right([r[0] for r in ranges], at) - 1
+    def _split(ranges: list[list], starts: list[int], at: int) -> None:
+        i = bisect_right(starts, at) - 1
         if i >= 0 and ranges[i][0] < at <= ranges[i][1]:
             piece = ranges[i]
             ranges.insert(i + 1, [at, piece[1], piece[2], piece[3]])
+            starts.insert(i + 1, at)
             piece[1] = at - 1
 
     def state(self) -> dict[str, list[tuple]]:
