@@ -53,7 +53,9 @@ DEFAULTS = {
     "OPENAPI_SWAGGER_UI_PATH": "docs",
     # Served from the swagger-ui-bundle package so the docs work without a CDN.
     "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs-assets/",
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Connections are recycled rather than pinged before every checkout (a ping is a round
+    # trip per request); a connection lost anyway fails one request and the pool renews.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 900},
     "JSON_SORT_KEYS": False,
     "DOMAINS": ("market", "certificates", "events"),
 }

@@ -16,7 +16,7 @@ from core.models import Organization
 from core.rounding import amount_fen
 from market import clock, ledger, listings, numbering, retirements, subjects, units
 from market.errors import InsufficientUnits, WrongState
-from market.models import Order, OrderItem, SerialBlock
+from market.models import Listing, Order, OrderItem, SerialBlock
 
 MAX_ITEMS = 20
 
@@ -57,13 +57,8 @@ def place_order(buyer, *, items: list[dict], payment_method: str,
     """Reserve every requested quantity or nothing (409) and price it once."""
     wanted = _merge_items(items)
     instruction = check_retirement_instruction(buyer, retirement, sum(wanted.values()))
-    locked = {lid: listings.lock_listing(lid) for lid in sorted(wanted)}
+    locked = {lid: _take_from_listing(lid, wanted[lid]) for lid in sorted(wanted)}
     for listing_id, listing in locked.items():
-        if not listing.is_open or listing.remaining_kg < wanted[listing_id]:
-            raise InsufficientUnits(
-                f"Listing {listing_id} has {listing.remaining_kg if listing.is_open else 0} kg "
-                f"left; {wanted[listing_id]} kg were asked for. Nothing was reserved.",
-                {"items": [f"Listing {listing_id}: not enough remaining."]})
         if listing.seller_id == buyer.id:
             raise Invalid("A seller cannot buy its own listing.",
                           {"items": [f"Listing {listing_id} is yours."]})
@@ -88,7 +83,6 @@ def place_order(buyer, *, items: list[dict], payment_method: str,
                   else None, total_fen=0)
     for lid in sorted(wanted):
         listing = locked[lid]
-        listing.remaining_kg -= wanted[lid]
         order.items.append(OrderItem(
             listing_id=lid, lot_id=listing.lot_id, quantity_kg=wanted[lid],
             price_fen_per_tonne=listing.price_fen_per_tonne,
@@ -100,6 +94,27 @@ def place_order(buyer, *, items: list[dict], payment_method: str,
         units.settle(carved[lid], state="reserved", owner_id=locked[lid].seller_id,
                      order_id=order.id)
     return order
+
+
+def _take_from_listing(listing_id: int, kg: int):
+    """Lock an open listing and take ``kg`` off its remaining quantity in one statement;
+    the row lock holds until commit, so two buyers can never both take the last units."""
+    taken = db.session.execute(
+        sa.update(Listing).where(Listing.id == listing_id, Listing.status == "open",
+                                 Listing.remaining_kg >= kg)
+        .values(remaining_kg=Listing.remaining_kg - kg)
+        .returning(Listing.seller_id, Listing.lot_id, Listing.price_fen_per_tonne)
+        .execution_options(synchronize_session=False)).one_or_none()
+    if taken is None:
+        listing = listings.get_listing(listing_id)  # 404 when it does not exist
+        left = listing.remaining_kg if listing.is_open else 0
+        raise InsufficientUnits(
+            f"Listing {listing_id} has {left} kg left; {kg} kg were asked for. "
+            "Nothing was reserved.", {"items": [f"Listing {listing_id}: not enough remaining."]})
+    cached = db.session.identity_map.get(db.session.identity_key(Listing, listing_id))
+    if cached is not None:
+        db.session.expire(cached)
+    return taken
 
 
 def _jsonable(instruction: dict | None) -> dict | None:

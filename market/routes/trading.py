@@ -107,8 +107,10 @@ class BankTransferConfirmation(MethodView):
     @blp.arguments(BankConfirmationIn)
     @blp.response(200, OrderOut)
     def post(self, data, order_id):
-        with transaction():
-            return bank.confirm_bank_transfer(current_organization(), order_id, **data)
+        with transaction():  # dumped before commit: no reload of the order afterwards
+            body = OrderOut().dump(
+                bank.confirm_bank_transfer(current_organization(), order_id, **data))
+        return json_response(body, 200)
 
 
 @blp.route("/payments/methods")

@@ -6,6 +6,7 @@ from core.schemas import MAX_ID, BaseSchema, Fen, Id, Kg, PageArgs
 from market.models.issuance import SCENARIOS
 from market.models.trading import PAYMENT_METHODS
 from market.payments.bank import receiving_account
+from market.units import lot_facts
 from market.schemas.registry import RetirementInstruction
 
 __all__ = ["PaymentMethod", "ListingIn", "ListingOut", "ListingArgs", "OrderItemIn", "OrderIn", "OrderOut",
@@ -64,7 +65,8 @@ class OrderIn(BaseSchema):
 class OrderItemOut(BaseSchema):
     listing_id = fields.Integer()
     lot_id = fields.Integer()
-    lot_code = fields.Function(lambda item: item.lot.code)
+    # From the lot facts the order's transaction already read (no lazy load under locks).
+    lot_code = fields.Function(lambda item: lot_facts([item])[item.lot_id]["code"])
     quantity_kg = fields.Integer()
     price_fen_per_tonne = fields.Integer()
     amount_fen = fields.Integer()
