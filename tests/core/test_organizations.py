@@ -89,3 +89,11 @@ def test_openapi_describes_every_route_with_roles(client):
     asset = client.get("/api/v1/docs-assets/swagger-ui-bundle.js")
     assert asset.status_code == 200
     asset.close()
+
+
+def test_every_api_operation_declares_its_roles(client):
+    spec = client.get("/api/v1/openapi.json").json
+    operations = [(method, path, op) for path, ops in spec["paths"].items()
+                  for method, op in ops.items() if method in ("get", "post", "put", "delete")]
+    assert len(operations) > 40
+    assert [(m, p) for m, p, op in operations if "x-roles" not in op] == []
