@@ -10,7 +10,7 @@ from core.errors import Conflict, DomainError
 from core.schemas import page_of, page_schema
 from market import listings, order_flow, orders
 from market.payments import available_methods, bank, checkout, gateway
-from market.payments.stripe import InvalidWebhook
+from market.payments.stripe import InvalidWebhook, PaymentGatewayError
 from market.routes import json_response
 from market.schemas import (
     BankConfirmationIn, ListingArgs, ListingIn, ListingOut, OrderIn, OrderOut, PaymentMethodsOut,
@@ -96,8 +96,8 @@ class OrderCancel(MethodView):
         if session_id and gateway() is not None:
             try:
                 gateway().expire_checkout_session(session_id)
-            except Exception:  # the session expires by itself; the units are already free
-                pass
+            except (PaymentGatewayError, ValueError):
+                pass  # the session expires by itself at Stripe; the units are already free
         return json_response(body, 200)
 
 
