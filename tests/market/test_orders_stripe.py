@@ -130,3 +130,12 @@ def test_reconcile_job_expires_an_unpaid_session_and_releases(app, client, place
     assert jobs.expire_reservations() == {"expired": 1}
     assert fake.sessions[session_id]["status"] == "expired"
     assert client.get(f"/api/v1/listings/{listing}").json["remaining_kg"] == 5_000
+
+
+def test_cancelling_a_stripe_order_expires_its_session(client, placed, fake):
+    buyer, listing, order = placed
+    session_id = session_of(fake, order)["id"]
+    response = client.post(f"/api/v1/orders/{order['id']}/cancel", headers=buyer.headers)
+    assert response.status_code == 200 and response.json["status"] == "cancelled"
+    assert fake.sessions[session_id]["status"] == "expired"
+    assert client.get(f"/api/v1/listings/{listing}").json["remaining_kg"] == 5_000
