@@ -19,10 +19,9 @@ from events import claims
 from events.models import NeutralityClaim
 from market import order_flow
 from market.errors import WrongState
-from market.listings import search_listings
-from market.models import Listing, Order
+from market.listings import cheapest_cover
+from market.models import Order
 from market.orders import MAX_ITEMS
-from market.payments import gateway
 from market.schemas import OrderOut
 
 
@@ -36,10 +35,6 @@ class NothingOutstanding(WrongState):
 
 class NoFootprint(WrongState):
     code = "no_footprint"
-
-
-class StripeNotConfigured(Conflict):
-    code = "stripe_not_configured"
 
 
 def _names_subject(order: Order, claim: NeutralityClaim) -> bool:
@@ -59,17 +54,13 @@ def ordered_kg(organization, claim: NeutralityClaim) -> int:
 def cheapest_items(organization, quantity_kg: int) -> list[dict]:
     """Order items for ``quantity_kg`` from the cheapest open listings (not the buyer's
     own), split across listings as needed; 409 when the market cannot cover it."""
-    stmt = search_listings(sort="price").where(Listing.seller_id != organization.id)
-    items, need = [], quantity_kg
-    for listing in db.session.execute(stmt.limit(MAX_ITEMS)).scalars():
-        take = min(listing.remaining_kg, need)
-        items.append({"listing_id": listing.id, "quantity_kg": take})
-        need -= take
-        if need == 0:
-            return items
-    raise MarketCannotCover(
-        f"The {MAX_ITEMS} cheapest open listings hold {quantity_kg - need} kg; "
-        f"{quantity_kg} kg are needed. Nothing was ordered.")
+    takes, missing = cheapest_cover(quantity_kg, exclude_seller_id=organization.id,
+                                    max_listings=MAX_ITEMS)
+    if missing:
+        raise MarketCannotCover(
+            f"The {MAX_ITEMS} cheapest open listings hold {quantity_kg - missing} kg; "
+            f"{quantity_kg} kg are needed. Nothing was ordered.")
+    return [{"listing_id": listing.id, "quantity_kg": kg} for listing, kg in takes]
 
 
 def plan_neutralization(organization, claim: NeutralityClaim) -> dict:
@@ -93,15 +84,7 @@ def plan_neutralization(organization, claim: NeutralityClaim) -> dict:
     return {"items": cheapest_items(organization, need), "retirement": instruction}
 
 
-def check_payment_method(payment_method: str) -> None:
-    """Refuse card payment up front in bank-transfer-only mode (409)."""
-    if payment_method == "stripe" and gateway() is None:
-        raise StripeNotConfigured("Card, Alipay and WeChat Pay are not configured on this "
-                                  "registry; pay by bank transfer (bank_transfer).")
-
-
 def place(organization, plan: dict, payment_method: str) -> dict:
     """Place the planned order (its own transactions); returns the dumped order."""
-    check_payment_method(payment_method)
     return order_flow.create_order(organization, payment_method=payment_method,
                                    dump=OrderOut().dump, **plan)

@@ -16,6 +16,7 @@ from events.models import Footprint
 from events.schemas import (
     ClaimIn, ClaimOut, EventIn, EventOut, FootprintIn, FootprintOut, NeutralizeIn,
 )
+from market import payments
 from market.routes import json_response
 from market.schemas import OrderOut
 
@@ -77,7 +78,7 @@ class EventNeutralize(MethodView):
     @blp.response(201, OrderOut)
     def post(self, data, event_id):
         org = current_organization()
-        neutralize.check_payment_method(data["payment_method"])
+        payments.require_method(data["payment_method"])  # 409 before any planning
         with transaction():
             plan = neutralize.plan_neutralization(org, hosting.get_event(event_id).claim)
         return json_response(neutralize.place(org, plan, data["payment_method"]), 201)
@@ -108,7 +109,7 @@ class ClaimNeutralize(MethodView):
     @blp.response(201, OrderOut)
     def post(self, data, claim_id):
         org = current_organization()
-        neutralize.check_payment_method(data["payment_method"])
+        payments.require_method(data["payment_method"])  # 409 before any planning
         with transaction():
             plan = neutralize.plan_neutralization(org, claims.get_claim(claim_id))
         return json_response(neutralize.place(org, plan, data["payment_method"]), 201)

@@ -21,11 +21,7 @@ from market.compensation_privacy import hash_token
 from market.errors import InsufficientUnits, WrongState
 from market.models import Order
 from market.models.cases import CompensationCase
-from market.payments import available_methods, gateway
-
-
-class StripeNotConfigured(Conflict):
-    code = "stripe_not_configured"
+from market.payments import available_methods, require_method
 
 
 class PaymentPending(Conflict):
@@ -55,18 +51,12 @@ def quote(case: CompensationCase) -> dict:
     listings: ``{quantity_kg, items, total_fen, missing_kg, pending_kg}``."""
     pending_kg = sum(order.quantity_kg for order in pending_orders(case))
     need = max(case.outstanding_kg - pending_kg, 0)
-    items, remaining = [], need
-    stmt = listings.search_listings(sort="price").limit(200)
-    for listing in db.session.execute(stmt).scalars() if need else ():
-        if listing.seller_id == case.payer_organization_id:
-            continue
-        take = min(listing.remaining_kg, remaining)
-        items.append({"listing_id": listing.id, "lot_code": listing.lot.code,
-                      "quantity_kg": take, "price_fen_per_tonne": listing.price_fen_per_tonne,
-                      "amount_fen": amount_fen(take, listing.price_fen_per_tonne)})
-        remaining -= take
-        if remaining == 0 or len(items) == orders.MAX_ITEMS:
-            break
+    takes, remaining = listings.cheapest_cover(
+        need, exclude_seller_id=case.payer_organization_id, max_listings=orders.MAX_ITEMS)
+    items = [{"listing_id": listing.id, "lot_code": listing.lot.code, "quantity_kg": take,
+              "price_fen_per_tonne": listing.price_fen_per_tonne,
+              "amount_fen": amount_fen(take, listing.price_fen_per_tonne)}
+             for listing, take in takes]
     return {"quantity_kg": need, "items": items, "missing_kg": remaining,
             "total_fen": sum(item["amount_fen"] for item in items), "pending_kg": pending_kg}
 
@@ -77,9 +67,7 @@ def pay_through_link(token: str, payment_method: str, *, dump):
     case = find_case_by_token(token)
     if case.is_fulfilled:
         raise WrongState(f"Case {case.case_number} is fulfilled; nothing is left to pay.")
-    if payment_method == "stripe" and gateway() is None:
-        raise StripeNotConfigured("Online payment is not configured on this registry; "
-                                  "pay by bank transfer (bank_transfer).")
+    require_method(payment_method)  # 409 before the quote is worked out
     offer = quote(case)
     if offer["quantity_kg"] == 0:
         raise PaymentPending("An order for the rest of this case is already awaiting payment.")

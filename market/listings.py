@@ -88,6 +88,21 @@ def search_listings(*, scenario=None, vintage=None, methodology_code=None,
     return stmt.order_by(order, Listing.id)
 
 
+def cheapest_cover(quantity_kg: int, *, exclude_seller_id: int,
+                   max_listings: int) -> tuple[list[tuple[Listing, int]], int]:
+    """How to buy ``quantity_kg`` from the cheapest open listings of other sellers:
+    ``(listing, kg)`` pairs and the kilograms the first ``max_listings`` cannot cover."""
+    stmt = search_listings(sort="price").where(Listing.seller_id != exclude_seller_id)
+    takes, need = [], quantity_kg
+    for listing in db.session.execute(stmt.limit(max_listings)).scalars() if need else ():
+        take = min(listing.remaining_kg, need)
+        takes.append((listing, take))
+        need -= take
+        if need == 0:
+            break
+    return takes, need
+
+
 def get_listing(listing_id: int) -> Listing:
     listing = db.session.get(Listing, listing_id)
     if listing is None:

@@ -6,7 +6,7 @@ Stripe cannot open a session, the reservation is cancelled and 503 is raised.
 """
 
 from core.db import db, transaction
-from market import idempotency, orders
+from market import idempotency, orders, payments
 from market.models import Order
 from market.payments import checkout
 
@@ -15,6 +15,7 @@ def create_order(buyer, *, items: list[dict], payment_method: str, retirement: d
                  dump, idempotency_scope: str | None = None, on_placed=None):
     """Place the order; returns the dumped order (or a replayed response) and the status.
     ``on_placed(order)`` runs in the placing transaction (a case records its link order)."""
+    payments.require_method(payment_method)
     with transaction():
         record, replay = (idempotency.claim(buyer, idempotency_scope, {
             "items": items, "payment_method": payment_method, "retirement": retirement})

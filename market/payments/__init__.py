@@ -6,7 +6,12 @@ Without ``STRIPE_SECRET_KEY`` the registry runs in bank-transfer-only mode.
 import stripe as stripe_library
 from flask import current_app
 
+from core.errors import Conflict
 from market.payments.stripe import StripeGateway
+
+
+class StripeNotConfigured(Conflict):
+    code = "stripe_not_configured"
 
 
 def init_app(app) -> None:
@@ -21,6 +26,13 @@ def init_app(app) -> None:
 def gateway() -> StripeGateway | None:
     """The Stripe gateway, or None in bank-transfer-only mode."""
     return current_app.extensions.get("stripe_gateway")
+
+
+def require_method(payment_method: str) -> None:
+    """Refuse card payment up front in bank-transfer-only mode (409)."""
+    if payment_method == "stripe" and gateway() is None:
+        raise StripeNotConfigured("Card, Alipay and WeChat Pay are not configured on this "
+                                  "registry; pay by bank transfer (bank_transfer).")
 
 
 def available_methods() -> list[str]:
