@@ -40,7 +40,7 @@ def marketplace():
 def registry():
     purpose = request.args.get("purpose") or None
     stmt = retirements.search_retirements(purpose=purpose).limit(100)
-    rows = db.session.scalars(stmt).all()
+    rows = retirements.attach_serials(db.session.scalars(stmt).all())
     return render_template("market/registry.html", retirements=rows, purpose=purpose,
                            serials={r.id: retirements.serials_of(r) for r in rows})
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from core.db import db
 from core.errors import Invalid, NotFound
 from market import ledger, numbering, signals, subjects, units
-from market.models import Lot, Retirement, SerialBlock
+from market.models import Lot, Methodology, Retirement, SerialBlock
 
 NEEDS = {
     "event_neutrality": ("event_id",),
@@ -106,6 +106,26 @@ def search_retirements(*, purpose=None, beneficiary=None, lot_code=None):
             sa.select(SerialBlock.retirement_id).join(Lot, Lot.id == SerialBlock.lot_id)
             .where(Lot.code == lot_code)))
     return stmt
+
+
+def attach_serials(retirements: list[Retirement]) -> list[Retirement]:
+    """Read the serial ranges of many retirements in one query (lists and pages), so
+    ``serials_of`` answers from memory instead of one query per row."""
+    by_id = {r.id: r for r in retirements}
+    for retirement in retirements:
+        retirement.serial_details = []
+    rows = db.session.execute(
+        sa.select(SerialBlock, Lot.code, Lot.vintage, Methodology.code)
+        .join(Lot, Lot.id == SerialBlock.lot_id)
+        .join(Methodology, Methodology.id == Lot.methodology_id)
+        .where(SerialBlock.retirement_id.in_(by_id))
+        .order_by(SerialBlock.lot_id, SerialBlock.serial_start)).all() if by_id else []
+    for block, code, vintage, method in rows:
+        by_id[block.retirement_id].serial_details.append(
+            {"lot_code": code, "serial_start": block.serial_start,
+             "serial_end": block.serial_end, "quantity_kg": block.quantity_kg,
+             "methodology_code": method, "vintage": vintage})
+    return retirements
 
 
 def serials_of(retirement: Retirement) -> list[dict]:

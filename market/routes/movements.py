@@ -42,7 +42,9 @@ class Retirements(MethodView):
         stmt = retirements.search_retirements(purpose=args.get("purpose"),
                                               beneficiary=args.get("beneficiary"),
                                               lot_code=args.get("lot_code"))
-        return page_of(stmt, args["page"], args["per_page"], db.session)
+        page = page_of(stmt, args["page"], args["per_page"], db.session)
+        retirements.attach_serials(page["items"])
+        return page
 
     @require_role(*HOLDER_ROLES)
     @blp.arguments(RetirementIn)
