@@ -8,7 +8,7 @@ from flask import current_app
 from pyhanko.keys import load_cert_from_pemder
 
 from certificates import pdf_files, revocation
-from certificates.credentials import get_certificate, verification_url
+from certificates.credentials import verification_url
 from certificates.models import Certificate
 from certificates.pades import CERT_FILE, ensure_signing_material
 from certificates.verification import verify_online

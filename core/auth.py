@@ -25,13 +25,6 @@ def current_organization() -> Organization:
     return org
 
 
-def optional_organization() -> Organization | None:
-    """The caller's organisation when a token is sent, else None (public routes)."""
-    if not request.headers.get("Authorization"):
-        return None
-    return current_organization()
-
-
 def require_role(*roles: str):
     """Let the request through only for an organisation holding one of ``roles``.
 

@@ -123,12 +123,6 @@ class Footprint:
     inputs_hash: str
 
 
-def normalize_inputs(inputs: dict) -> dict:
-    """Validate raw inputs and return them JSON-ready, decimals as canonical strings."""
-    schema = FootprintInputs()
-    return schema.dump(schema.load(inputs))
-
-
 def hash_inputs(normalized: dict) -> str:
     """``sha256:`` + hex digest of the RFC 8785 serialisation of normalised inputs."""
     return "sha256:" + hashlib.sha256(rfc8785.dumps(normalized)).hexdigest()

@@ -9,11 +9,12 @@ from market.models.lots import Lot, SerialBlock
 from market.models.movements import Retirement, Transfer
 from market.models.trading import Listing, Order, OrderItem, Payment, StripeEvent
 from market.models.transparency import Checkpoint, TreeNode, TreeState
-from market.models.cases import CaseDocument, CaseEvent, CompensationCase  # noqa: F401 (以碳代偿)
+from market.models.cases import CaseDocument, CaseEvent, CompensationCase
 
 __all__ = [
     "Counter", "IdempotencyRecord", "IssuanceRequest", "LedgerEntry", "LedgerHead", "Lot",
     "Listing", "Methodology", "Order", "OrderItem", "Payment", "Retirement", "SerialBlock",
     "StripeEvent", "Transfer",
     "Checkpoint", "TreeNode", "TreeState",  # transparency log
+    "CaseDocument", "CaseEvent", "CompensationCase",  # 以碳代偿
 ]
