@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 from core.db import db
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.models import Organization
-from core.schemas import MAX_ID
 from market import clock
 from market.compensation_privacy import encrypt_id_number, hash_token, mask_name
 from market.errors import WrongState
@@ -96,7 +95,7 @@ def open_case(authority: Organization, *, case_number: str, authority_name: str,
 def _obligor_organization(authority, organization_id: int | None) -> Organization | None:
     if organization_id is None:
         return None
-    org = db.session.get(Organization, organization_id) if organization_id <= MAX_ID else None
+    org = db.session.get(Organization, organization_id)
     if org is None:
         raise Invalid("Unknown obligor organisation.",
                       {"obligor": {"organization_id": ["No such organisation."]}})
@@ -137,7 +136,7 @@ def _add_document(case, organization, *, kind: str, title: str, reference: str) 
 
 
 def find_case(case_id: int) -> CompensationCase | None:
-    return db.session.get(CompensationCase, case_id) if 0 < case_id <= MAX_ID else None
+    return db.session.get(CompensationCase, case_id)
 
 
 def lock_case(case_id: int) -> CompensationCase | None:
