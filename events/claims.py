@@ -24,6 +24,7 @@ from events.models import Footprint, NeutralityClaim
 from market import clock, ledger
 from market.errors import WrongState
 from market.models import Retirement
+from market.retirements import attach_serials
 
 
 class AlreadyNeutral(WrongState):
@@ -149,7 +150,7 @@ def achieve_if_covered(claim: NeutralityClaim) -> bool:
     actual = latest_footprint(claim, "actual")
     if actual is None or retired_kg(claim) < actual.total_kg:
         return False
-    retirements = list(db.session.execute(covering_retirements(claim)).scalars())
+    retirements = attach_serials(list(db.session.execute(covering_retirements(claim)).scalars()))
     certificate = declarations.issue_achievement(claim, actual, retirements)
     claim.mark_neutral(certificate.number, clock.now())
     db.session.flush()

@@ -23,6 +23,7 @@ from market.compensation_privacy import encrypt_id_number, hash_token, mask_name
 from market.errors import WrongState
 from market.models import Retirement
 from market.models.cases import AUTHORITY_KINDS, CaseDocument, CaseEvent, CompensationCase
+from market.retirements import attach_serials
 
 DEFAULT_BENEFICIARY_WORDING = "{authority_name}（{case_number}）生态环境损害赔偿"
 
@@ -224,5 +225,6 @@ def reissue_payment_link(organization: Organization, case_id: int) -> str:
 
 def case_retirements(case: CompensationCase) -> list[Retirement]:
     """The retirements counted for the case, in the order they were made."""
-    return db.session.execute(sa.select(Retirement).where(Retirement.case_id == case.id)
-                              .order_by(Retirement.id)).scalars().all()
+    return attach_serials(db.session.execute(
+        sa.select(Retirement).where(Retirement.case_id == case.id)
+        .order_by(Retirement.id)).scalars().all())
