@@ -53,13 +53,13 @@ def _begin_sqlite(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def read_one(statement):
+def read_one(statement, parameters=None):
     """One row of a read-only Core query, on a pooled connection outside the ORM session:
     no entity loading and, on PostgreSQL, no BEGIN/ROLLBACK (hot public reads)."""
     with db.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-        return connection.execute(statement).one_or_none()
+        return connection.execute(statement, parameters).one_or_none()
 
 
 def is_postgresql() -> bool:
