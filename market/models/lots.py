@@ -71,6 +71,9 @@ class SerialBlock(db.Model):
         sa.CheckConstraint("state IN ('available', 'listed', 'reserved', 'retired')",
                            name="state_known"),
         sa.Index("ix_serial_blocks_owner_state", "owner_id", "state"),
+        # Carving a listing looks for its *listed* blocks; its reserved pieces (one per
+        # pending order) share the listing_id and must not be scanned past.
+        sa.Index("ix_serial_blocks_listing_state", "listing_id", "state"),
         sa.Index("ix_serial_blocks_lot_start", "lot_id", "serial_start", unique=True),
     )
 
@@ -80,7 +83,7 @@ class SerialBlock(db.Model):
     serial_end: Mapped[int] = mapped_column(sa.BigInteger)
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
     state: Mapped[str] = mapped_column(sa.String(16))
-    listing_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+    listing_id: Mapped[int | None] = mapped_column(sa.Integer)
     order_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
     retirement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("retirements.id"), index=True)
 
