@@ -49,7 +49,7 @@ class Verification(MethodView):
 @blp.route("/certificates/<string:number>/revocation")
 class Revocation(MethodView):
     @require_role("registry_admin")
-    @blp.arguments(RevocationIn)
+    @blp.arguments(RevocationIn())
     @blp.response(200, CertificateOut)
     def post(self, data, number):
         with transaction():

@@ -62,7 +62,7 @@ def get_organization(org_id: int) -> Organization:
 @blp.route("")
 class Organizations(MethodView):
     @require_role("registry_admin")
-    @blp.arguments(OrganizationIn)
+    @blp.arguments(OrganizationIn())
     @blp.response(201, OrganizationOut)
     def post(self, data):
         with transaction():

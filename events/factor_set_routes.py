@@ -28,7 +28,7 @@ def _current_id() -> int:
 @blp.route("")
 class FactorSets(MethodView):
     @public
-    @blp.arguments(PageArgs, location="query")
+    @blp.arguments(PageArgs(), location="query")
     @blp.response(200, FactorSetPage)
     def get(self, args):
         current_id = _current_id()
@@ -38,7 +38,7 @@ class FactorSets(MethodView):
                                   for row in page["items"]]}
 
     @require_role("registry_admin")
-    @blp.arguments(FactorSetSchema)
+    @blp.arguments(FactorSetSchema())
     @blp.response(201, FactorSetOut)
     def post(self, document):
         with transaction():

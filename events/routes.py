@@ -28,7 +28,7 @@ FootprintPage = page_schema(FootprintOut, "FootprintPage")
 @blp.route("/events")
 class Events(MethodView):
     @require_role("buyer")
-    @blp.arguments(EventIn)
+    @blp.arguments(EventIn())
     @blp.response(201, EventOut)
     def post(self, data):
         with transaction():
@@ -46,7 +46,7 @@ class EventById(MethodView):
 @blp.route("/events/<id:event_id>/footprints")
 class EventFootprints(MethodView):
     @public
-    @blp.arguments(PageArgs, location="query")
+    @blp.arguments(PageArgs(), location="query")
     @blp.response(200, FootprintPage)
     def get(self, args, event_id):
         event = hosting.get_event(event_id)
@@ -55,7 +55,7 @@ class EventFootprints(MethodView):
         return page_of(stmt, args["page"], args["per_page"], db.session)
 
     @require_role("buyer")
-    @blp.arguments(FootprintIn)
+    @blp.arguments(FootprintIn())
     @blp.response(201, FootprintOut)
     def post(self, data, event_id):
         with transaction():
@@ -74,7 +74,7 @@ class EventCommitment(MethodView):
 @blp.route("/events/<id:event_id>/neutralize")
 class EventNeutralize(MethodView):
     @require_role("buyer")
-    @blp.arguments(NeutralizeIn)
+    @blp.arguments(NeutralizeIn())
     @blp.response(201, OrderOut)
     def post(self, data, event_id):
         org = current_organization()
@@ -87,7 +87,7 @@ class EventNeutralize(MethodView):
 @blp.route("/claims")
 class Claims(MethodView):
     @require_role("buyer")
-    @blp.arguments(ClaimIn)
+    @blp.arguments(ClaimIn())
     @blp.response(201, ClaimOut)
     def post(self, data):
         with transaction():
@@ -105,7 +105,7 @@ class ClaimById(MethodView):
 @blp.route("/claims/<id:claim_id>/neutralize")
 class ClaimNeutralize(MethodView):
     @require_role("buyer")
-    @blp.arguments(NeutralizeIn)
+    @blp.arguments(NeutralizeIn())
     @blp.response(201, OrderOut)
     def post(self, data, claim_id):
         org = current_organization()

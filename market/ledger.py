@@ -14,6 +14,9 @@ from market import clock
 from market.models import LedgerEntry, LedgerHead, SerialBlock
 
 
+ENTRY_COLUMNS = tuple(LedgerEntry.__table__.columns.keys())
+
+
 class Head:
     """Sequence numbers reserved under the ledger-head lock for this transaction."""
 
@@ -32,12 +35,14 @@ class Head:
         return first
 
 
+ADVANCE_HEAD = (sa.update(LedgerHead).where(LedgerHead.id == 1)
+                .values(next_seq=LedgerHead.next_seq + sa.bindparam("count"))
+                .returning(LedgerHead.next_seq))
+
+
 def _advance(count: int) -> int:
     """Move the head on by ``count`` and return the new value, locking its row."""
-    return db.session.execute(
-        sa.update(LedgerHead).where(LedgerHead.id == 1)
-        .values(next_seq=LedgerHead.next_seq + count).returning(LedgerHead.next_seq)
-    ).scalar_one()
+    return db.session.execute(ADVANCE_HEAD, {"count": count}).scalar_one()
 
 
 def lock_head(count: int = 0) -> Head:
@@ -71,21 +76,35 @@ def canonical_bytes(item: dict) -> bytes:
 def append(head: Head, entry_type: str, blocks: list[SerialBlock], *,
            lot_codes: dict[int, str], to_org_id: int | None, ref: str) -> list[LedgerEntry]:
     """Append one entry per block (lowest serial first) and return them, numbered."""
+    return record(head, describe(entry_type, blocks, lot_codes=lot_codes, to_org_id=to_org_id,
+                                 ref=ref))
+
+
+def describe(entry_type: str, blocks: list[SerialBlock], *, lot_codes: dict[int, str],
+             to_org_id: int | None, ref: str) -> list[LedgerEntry]:
+    """The entries for moving ``blocks`` from their current owner, not yet numbered: a use
+    case that settles the blocks first (and takes the ledger head last) describes the move
+    while the blocks still show where the units come from."""
+    return [LedgerEntry(type=entry_type, lot_id=block.lot_id, lot_code=lot_codes[block.lot_id],
+                        serial_start=block.serial_start, serial_end=block.serial_end,
+                        quantity_kg=block.quantity_kg,
+                        from_org_id=None if entry_type == "issue" else block.owner_id,
+                        to_org_id=to_org_id, ref=ref)
+            for block in blocks]
+
+
+def record(head: Head, entries: list[LedgerEntry]) -> list[LedgerEntry]:
+    """Number described entries from the locked head, stamp and store them (one Core
+    INSERT: the entries are written once and never change, the unit of work has nothing
+    to track; they are returned for their seqs and times)."""
     moment = clock.now()
-    first = head.take(len(blocks))
-    entries = []
-    for block in blocks:
-        entry = LedgerEntry(
-            seq=first + len(entries), type=entry_type, lot_id=block.lot_id,
-            lot_code=lot_codes[block.lot_id], serial_start=block.serial_start,
-            serial_end=block.serial_end, quantity_kg=block.quantity_kg,
-            from_org_id=None if entry_type == "issue" else block.owner_id,
-            to_org_id=to_org_id, ref=ref, created_at=moment,
-        )
+    first = head.take(len(entries))
+    rows = []
+    for offset, entry in enumerate(entries):
+        entry.seq, entry.created_at = first + offset, moment
         entry.canonical = canonical_bytes(public_item(entry)).decode()
-        entries.append(entry)
-    db.session.add_all(entries)
-    db.session.flush()
+        rows.append({column: getattr(entry, column) for column in ENTRY_COLUMNS})
+    db.session.execute(sa.insert(LedgerEntry.__table__), rows)
     return entries
 
 

@@ -4,6 +4,9 @@ Numbers are taken after the ledger head is locked (see ``ledger.lock_head``), wh
 one lock order for every use case: blocks, lots, ledger head, counters.
 """
 
+import functools
+
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.db import db
@@ -14,13 +17,18 @@ from market.models import Counter
 def next_value(name: str) -> int:
     """Increment the named counter and return its new value (1 for a new counter), in
     one statement that also takes the counter's row lock."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(Counter).values(name=name, value=1)
-    return db.session.execute(
-        insert.on_conflict_do_update(index_elements=["name"],
-                                     set_={"value": Counter.value + 1})
-        .returning(Counter.value)
-    ).scalar_one()
+    statement = _upsert(db.session.get_bind().dialect.name)
+    return db.session.execute(statement, {"name": name}).scalar_one()
+
+
+@functools.cache
+def _upsert(dialect_name: str):
+    """The counter upsert for one dialect, built once."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = dialect.insert(Counter).values(name=sa.bindparam("name"), value=1)
+    return (insert.on_conflict_do_update(index_elements=["name"],
+                                         set_={"value": Counter.value + 1})
+            .returning(Counter.value))
 
 
 def next_number(prefix: str, sequence: str) -> str:

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from core.db import db
 from core.errors import Invalid, NotFound
@@ -54,7 +55,12 @@ def check_retirement_instruction(buyer, instruction: dict | None, total_kg: int)
 
 def place_order(buyer, *, items: list[dict], payment_method: str,
                 retirement: dict | None = None) -> Order:
-    """Reserve every requested quantity or nothing (409) and price it once."""
+    """Reserve every requested quantity or nothing (409) and price it once.
+
+    The hottest locks come last: the listings and their blocks first, then the order's
+    number, rows and the blocks' new state, and only then the lot totals and the ledger
+    head, which every use case on the lot (and, for the head, on the registry) queues for.
+    """
     wanted = _merge_items(items)
     instruction = check_retirement_instruction(buyer, retirement, sum(wanted.values()))
     locked = {lid: _take_from_listing(lid, wanted[lid]) for lid in sorted(wanted)}
@@ -64,14 +70,9 @@ def place_order(buyer, *, items: list[dict], payment_method: str,
                           {"items": [f"Listing {listing_id} is yours."]})
     carved = {lid: units.carve([SerialBlock.listing_id == lid, SerialBlock.state == "listed"],
                                wanted[lid], what="listed units") for lid in sorted(wanted)}
-    all_blocks = [b for lid in sorted(carved) for b in carved[lid]]
-    codes = units.lot_codes(all_blocks)
-    units.shift_totals(all_blocks, "listed", "reserved")
-    head = ledger.lock_head(len(all_blocks))
+    # Only placing an order takes this counter, so taking it before the lots cannot invert
+    # anyone's lock order; it still holds until commit, so numbers stay gapless.
     number = numbering.next_number("JLO", "order")
-    for lid in sorted(carved):
-        ledger.append(head, "reserve", carved[lid], lot_codes=codes,
-                      to_org_id=locked[lid].seller_id, ref=number)
     hold = (timedelta(hours=current_app.config["BANK_RESERVATION_HOURS"])
             if payment_method == "bank_transfer"
             else timedelta(minutes=current_app.config["CARD_RESERVATION_MINUTES"]))
@@ -90,21 +91,35 @@ def place_order(buyer, *, items: list[dict], payment_method: str,
     order.total_fen = sum(item.amount_fen for item in order.items)
     db.session.add(order)
     db.session.flush()
-    for lid in sorted(carved):
+    for lid in sorted(carved):  # reserved units stay the seller's until the order is paid
         units.settle(carved[lid], state="reserved", owner_id=locked[lid].seller_id,
                      order_id=order.id)
+    all_blocks = [b for lid in sorted(carved) for b in carved[lid]]
+    codes = units.lot_codes(all_blocks)
+    units.shift_totals(all_blocks, "listed", "reserved")
+    head = ledger.lock_head(len(all_blocks))
+    for lid in sorted(carved):
+        ledger.append(head, "reserve", carved[lid], lot_codes=codes,
+                      to_org_id=locked[lid].seller_id, ref=number)
     return order
+
+
+TAKE_FROM_LISTING = (
+    sa.update(Listing).where(Listing.id == sa.bindparam("listing_id"), Listing.status == "open",
+                             Listing.remaining_kg >= sa.bindparam("kg"))
+    .values(remaining_kg=Listing.remaining_kg - sa.bindparam("kg"))
+    .returning(Listing.seller_id, Listing.lot_id, Listing.price_fen_per_tonne)
+    .execution_options(synchronize_session=False))
+# The order row locked, its items read in the same statement (every caller needs them).
+LOCK_ORDER = (sa.select(Order).options(joinedload(Order.items))
+              .where(Order.id == sa.bindparam("order_id")).with_for_update(of=Order))
 
 
 def _take_from_listing(listing_id: int, kg: int):
     """Lock an open listing and take ``kg`` off its remaining quantity in one statement;
     the row lock holds until commit, so two buyers can never both take the last units."""
-    taken = db.session.execute(
-        sa.update(Listing).where(Listing.id == listing_id, Listing.status == "open",
-                                 Listing.remaining_kg >= kg)
-        .values(remaining_kg=Listing.remaining_kg - kg)
-        .returning(Listing.seller_id, Listing.lot_id, Listing.price_fen_per_tonne)
-        .execution_options(synchronize_session=False)).one_or_none()
+    taken = db.session.execute(TAKE_FROM_LISTING,
+                               {"listing_id": listing_id, "kg": kg}).one_or_none()
     if taken is None:
         listing = listings.get_listing(listing_id)  # 404 when it does not exist
         left = listing.remaining_kg if listing.is_open else 0
@@ -125,8 +140,7 @@ def _jsonable(instruction: dict | None) -> dict | None:
 
 
 def lock_order(order_id: int) -> Order:
-    order = db.session.execute(
-        sa.select(Order).where(Order.id == order_id).with_for_update()).scalar_one_or_none()
+    order = db.session.execute(LOCK_ORDER, {"order_id": order_id}).unique().scalar_one_or_none()
     if order is None:
         raise NotFound("No such order.")
     return order
@@ -179,24 +193,25 @@ def fulfil_order(order: Order) -> Order:
     order carries a retirement instruction (buy-and-retire). The caller locked the order."""
     if not order.is_pending:
         raise WrongState(f"The order is {order.status}; it cannot be fulfilled.")
-    buyer = db.session.get(Organization, order.buyer_id)
     blocks = units.carve([SerialBlock.order_id == order.id, SerialBlock.state == "reserved"], None)
     if units.total_kg(blocks) != order.quantity_kg:
         raise WrongState("The order's reservation is incomplete.")
+    order.status, order.closed_at = "fulfilled", clock.now()
     if order.retirement:
+        buyer = db.session.get(Organization, order.buyer_id)
         instruction = retirements.parse_stored_instruction(order.retirement)
         retirement = retirements.record_retirement(buyer, instruction, blocks,
                                                    from_state="reserved", order_id=order.id)
         order.retirement_id = retirement.id
     else:
-        codes = units.lot_codes(blocks)
-        units.shift_totals(blocks, "reserved", "available")
-        head = ledger.lock_head(len(blocks))
-        ledger.append(head, "transfer", blocks, lot_codes=codes,
-                      to_org_id=buyer.id, ref=order.number)
-        units.settle(blocks, state="available", owner_id=buyer.id, listing_id=None,
+        # The blocks and the order first; the lot totals and the ledger head, which other
+        # use cases queue for, only for the last statements before commit.
+        moves = ledger.describe("transfer", blocks, lot_codes=units.lot_codes(blocks),
+                                to_org_id=order.buyer_id, ref=order.number)
+        units.settle(blocks, state="available", owner_id=order.buyer_id, listing_id=None,
                      order_id=None)
-    order.status, order.closed_at = "fulfilled", clock.now()
+        units.shift_totals(blocks, "reserved", "available")
+        ledger.record(ledger.lock_head(len(blocks)), moves)
     db.session.flush()
     return order
 

@@ -9,9 +9,11 @@ taken piece as a new row: a concurrent transaction waiting on that row re-reads 
 still finds the remainder, so waiting buyers never miss units that are still there.
 """
 
+import functools
 from collections import defaultdict
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.db import db
 from market.errors import InsufficientUnits
@@ -19,11 +21,15 @@ from market.models import Lot, Methodology, SerialBlock
 
 TOTAL_COLUMN = {"available": "available_kg", "listed": "listed_kg",
                 "reserved": "reserved_kg", "retired": "retired_kg"}
+BLOCKS = SerialBlock.__table__
+MOVE_START = (sa.update(BLOCKS).where(BLOCKS.c.id == sa.bindparam("block_id"))
+              .values(serial_start=sa.bindparam("start")))
 
 
 def carve(where: list, quantity_kg: int | None, *, what: str = "units") -> list[SerialBlock]:
     """Lock the blocks matching ``where`` and return exactly ``quantity_kg`` of them,
-    splitting the last one; ``None`` takes every matching block."""
+    splitting the last one; ``None`` takes every matching block. A split-off piece is not
+    in the database yet: ``settle`` inserts it with its new state."""
     rows = db.session.execute(
         sa.select(SerialBlock, Lot.vintage, Lot.code, Methodology.code)
         .join(Lot, Lot.id == SerialBlock.lot_id)
@@ -53,10 +59,8 @@ def carve(where: list, quantity_kg: int | None, *, what: str = "units") -> list[
             serial_end=block.serial_start + need - 1, owner_id=block.owner_id,
             state=block.state, listing_id=block.listing_id, order_id=block.order_id,
         )
-        block.serial_start += need
-        db.session.flush()  # shrink first: two rows never overlap, not even mid-flush
-        db.session.add(piece)
-        taken.append(piece)
+        _move_start(block, block.serial_start + need)  # shrink now, insert the piece later:
+        taken.append(piece)  # two rows never overlap, not even for one statement
         need = 0
     if need:
         available = quantity_kg - need
@@ -64,7 +68,6 @@ def carve(where: list, quantity_kg: int | None, *, what: str = "units") -> list[
             f"Only {available} kg of {what} are available; {quantity_kg} kg were asked for.",
             {"quantity_kg": [f"At most {available} kg."]},
         )
-    db.session.flush()
     return taken
 
 
@@ -75,27 +78,57 @@ def shift_totals(blocks: list[SerialBlock], from_state: str, to_state: str) -> N
     per_lot = defaultdict(int)
     for block in blocks:
         per_lot[block.lot_id] += block.quantity_kg
-    source, target = TOTAL_COLUMN[from_state], TOTAL_COLUMN[to_state]
+    statement = _shift_statement(TOTAL_COLUMN[from_state], TOTAL_COLUMN[to_state])
     for lot_id in sorted(per_lot):
-        db.session.execute(
-            sa.update(Lot).where(Lot.id == lot_id).values({
-                source: getattr(Lot, source) - per_lot[lot_id],
-                target: getattr(Lot, target) + per_lot[lot_id],
-            }).execution_options(synchronize_session=False)
-        )
+        db.session.execute(statement, {"lot": lot_id, "kg": per_lot[lot_id]})
         lot = db.session.identity_map.get(db.session.identity_key(Lot, lot_id))
         if lot is not None:
             db.session.expire(lot)
 
 
-def settle(blocks: list[SerialBlock], *, state: str, owner_id: int, **attrs) -> None:
-    """Give the carved blocks their new state, owner and references in one UPDATE each."""
-    for block in blocks:
-        block.state = state
-        block.owner_id = owner_id
-        for name, value in attrs.items():
-            setattr(block, name, value)
-    db.session.flush()
+@functools.cache
+def _shift_statement(source: str, target: str):
+    """``UPDATE lots`` moving ``:kg`` from one total to another, built once per pair."""
+    kg = sa.bindparam("kg")
+    return (sa.update(Lot).where(Lot.id == sa.bindparam("lot"))
+            .values({source: getattr(Lot, source) - kg, target: getattr(Lot, target) + kg})
+            .execution_options(synchronize_session=False))
+
+
+def settle(blocks: list[SerialBlock], *, state: str, owner_id: int, **columns) -> None:
+    """Give the carved blocks their new state, owner and references: one UPDATE for the
+    whole blocks, one INSERT for the split-off pieces.
+
+    Core statements on the blocks' table, not the ORM's unit of work (this runs inside
+    every use case's lock window); the loaded blocks are brought up to date in memory, so
+    the session still tells the truth about them."""
+    values = {"state": state, "owner_id": owner_id, **columns}
+    stored = [block for block in blocks if block.id is not None]
+    pieces = [block for block in blocks if block.id is None]
+    if stored:
+        db.session.execute(sa.update(BLOCKS).where(BLOCKS.c.id.in_([b.id for b in stored]))
+                           .values(values))
+        for block in stored:
+            for name, value in values.items():
+                set_committed_value(block, name, value)
+    if pieces:
+        rows = [{"lot_id": piece.lot_id, "serial_start": piece.serial_start,
+                 "serial_end": piece.serial_end, "listing_id": piece.listing_id,
+                 "order_id": piece.order_id, "retirement_id": None, **values}
+                for piece in pieces]
+        ids = db.session.execute(
+            sa.insert(BLOCKS).returning(BLOCKS.c.id, sort_by_parameter_order=True), rows
+        ).scalars().all()
+        for piece, row, block_id in zip(pieces, rows, ids):
+            for name, value in row.items():
+                setattr(piece, name, value)
+            piece.id = block_id
+
+
+def _move_start(block: SerialBlock, start: int) -> None:
+    """Shrink a locked block from below (Core, in memory too)."""
+    db.session.execute(MOVE_START, {"block_id": block.id, "start": start})
+    set_committed_value(block, "serial_start", start)
 
 
 def lot_facts(blocks: list[SerialBlock]) -> dict[int, dict]:

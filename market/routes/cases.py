@@ -22,7 +22,7 @@ CasePage = page_schema(CaseOut, "CasePage")
 @blp.route("/compensation-cases")
 class Cases(MethodView):
     @require_role()
-    @blp.arguments(CaseArgs, location="query")
+    @blp.arguments(CaseArgs(), location="query")
     @blp.response(200, CasePage)
     def get(self, args):
         """The cases the caller is party to (every case for the registry admin)."""
@@ -30,7 +30,7 @@ class Cases(MethodView):
         return page_of(stmt, args["page"], args["per_page"], db.session)
 
     @require_role("case_authority")
-    @blp.arguments(CaseIn)
+    @blp.arguments(CaseIn())
     @blp.response(201, CaseCreatedOut)
     def post(self, data):
         """Open a case; the payment link in the answer is shown this once."""
@@ -65,7 +65,7 @@ class CaseHistory(MethodView):
 @blp.route("/compensation-cases/<id:case_id>/documents")
 class CaseDocuments(MethodView):
     @require_role("case_authority")
-    @blp.arguments(CaseDocumentIn)
+    @blp.arguments(CaseDocumentIn())
     @blp.response(201, CaseDocumentOut)
     def post(self, data, case_id):
         """File a reference to a document of the case (the authority only)."""
@@ -102,7 +102,7 @@ class CasePayment(MethodView):
         return compensation_payment.payment_view(token)
 
     @public
-    @blp.arguments(CasePaymentIn)
+    @blp.arguments(CasePaymentIn())
     @blp.response(201, OrderOut)
     def post(self, data, token):
         """Buy and retire the outstanding quantity from the cheapest open listings."""

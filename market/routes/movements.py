@@ -15,12 +15,14 @@ blp = Blueprint("movements", __name__, url_prefix="/api/v1",
 
 HOLDER_ROLES = ()  # any organisation that holds units
 RetirementPage = page_schema(RetirementOut, "RetirementPage")
+# One instance each: a schema is built once, not per request.
+transfer_out, retirement_out = TransferOut(), RetirementOut()
 
 
 @blp.route("/transfers")
 class Transfers(MethodView):
     @require_role(*HOLDER_ROLES)
-    @blp.arguments(TransferIn)
+    @blp.arguments(TransferIn())
     @blp.response(201, TransferOut)
     def post(self, data):
         org = current_organization()
@@ -28,7 +30,7 @@ class Transfers(MethodView):
             record, replay = idempotency.claim(org, "transfers", data)
             if replay is not None:
                 return replay
-            body = TransferOut().dump(transfers.transfer_units(org, **data))
+            body = transfer_out.dump(transfers.transfer_units(org, **data))
             idempotency.remember(record, 201, body)
         return json_response(body, 201)
 
@@ -36,7 +38,7 @@ class Transfers(MethodView):
 @blp.route("/retirements")
 class Retirements(MethodView):
     @public
-    @blp.arguments(RetirementArgs, location="query")
+    @blp.arguments(RetirementArgs(), location="query")
     @blp.response(200, RetirementPage)
     def get(self, args):
         stmt = retirements.search_retirements(purpose=args.get("purpose"),
@@ -47,7 +49,7 @@ class Retirements(MethodView):
         return page
 
     @require_role(*HOLDER_ROLES)
-    @blp.arguments(RetirementIn)
+    @blp.arguments(RetirementIn())
     @blp.response(201, RetirementOut)
     def post(self, data):
         org = current_organization()
@@ -55,7 +57,7 @@ class Retirements(MethodView):
             record, replay = idempotency.claim(org, "retirements", data)
             if replay is not None:
                 return replay
-            body = RetirementOut().dump(retirements.retire_units(org, data))
+            body = retirement_out.dump(retirements.retire_units(org, data))
             idempotency.remember(record, 201, body)
         return json_response(body, 201)
 

@@ -29,7 +29,7 @@ class Methodologies(MethodView):
         return db.session.execute(sa.select(Methodology).order_by(Methodology.code)).scalars()
 
     @require_role("registry_admin")
-    @blp.arguments(MethodologyIn)
+    @blp.arguments(MethodologyIn())
     @blp.response(201, MethodologyOut)
     def post(self, data):
         with transaction():
@@ -47,7 +47,7 @@ class MethodologyByCode(MethodView):
 @blp.route("/issuance-requests")
 class IssuanceRequests(MethodView):
     @require_role("seller")
-    @blp.arguments(IssuanceRequestIn)
+    @blp.arguments(IssuanceRequestIn())
     @blp.response(201, IssuanceRequestOut)
     def post(self, data):
         with transaction():
@@ -70,7 +70,7 @@ class IssuanceRequestById(MethodView):
 @blp.route("/issuance-requests/<id:request_id>/verification")
 class Verification(MethodView):
     @require_role("verifier")
-    @blp.arguments(VerificationIn)
+    @blp.arguments(VerificationIn())
     @blp.response(200, IssuanceRequestOut)
     def post(self, data, request_id):
         with transaction():
@@ -89,7 +89,7 @@ class Issuance(MethodView):
 @blp.route("/lots")
 class Lots(MethodView):
     @public
-    @blp.arguments(LotArgs, location="query")
+    @blp.arguments(LotArgs(), location="query")
     @blp.response(200, LotPage)
     def get(self, args):
         stmt = sa.select(Lot).order_by(Lot.id)
@@ -137,7 +137,7 @@ class Holdings(MethodView):
 @blp.route("/ledger")
 class Ledger(MethodView):
     @public
-    @blp.arguments(LedgerArgs, location="query")
+    @blp.arguments(LedgerArgs(), location="query")
     @blp.response(200, LedgerOut)
     def get(self, args):
         return {"items": ledger.read(args.get("after"), args["limit"]), "size": ledger.size()}

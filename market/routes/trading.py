@@ -19,6 +19,7 @@ from market.schemas import (
 blp = Blueprint("trading", __name__, url_prefix="/api/v1",
                 description="Marketplace: listings, orders and payments")
 ListingPage = page_schema(ListingOut, "ListingPage")
+order_out = OrderOut()  # one instance: a schema is built once, not per request
 
 
 class BadWebhook(DomainError):
@@ -29,14 +30,14 @@ class BadWebhook(DomainError):
 @blp.route("/listings")
 class Listings(MethodView):
     @public
-    @blp.arguments(ListingArgs, location="query")
+    @blp.arguments(ListingArgs(), location="query")
     @blp.response(200, ListingPage)
     def get(self, args):
         page, per_page = args.pop("page"), args.pop("per_page")
         return page_of(listings.search_listings(**args), page, per_page, db.session)
 
     @require_role("seller")
-    @blp.arguments(ListingIn)
+    @blp.arguments(ListingIn())
     @blp.response(201, ListingOut)
     def post(self, data):
         with transaction():
@@ -60,11 +61,11 @@ class ListingById(MethodView):
 @blp.route("/orders")
 class Orders(MethodView):
     @require_role("buyer")
-    @blp.arguments(OrderIn)
+    @blp.arguments(OrderIn())
     @blp.response(201, OrderOut)
     def post(self, data):
         buyer = current_organization()
-        result = order_flow.create_order(buyer, **data, dump=OrderOut().dump,
+        result = order_flow.create_order(buyer, **data, dump=order_out.dump,
                                          idempotency_scope="orders")
         return result if not isinstance(result, dict) else json_response(result, 201)
 
@@ -85,7 +86,7 @@ class OrderCancel(MethodView):
         with transaction():
             order = orders.cancel_order(current_organization(), order_id)
             session_id = order.stripe_session_id
-            body = OrderOut().dump(order)
+            body = order_out.dump(order)
         if session_id and gateway() is not None:
             try:
                 gateway().expire_checkout_session(session_id)
@@ -97,11 +98,11 @@ class OrderCancel(MethodView):
 @blp.route("/orders/<id:order_id>/bank-transfer-confirmation")
 class BankTransferConfirmation(MethodView):
     @require_role("registry_admin")
-    @blp.arguments(BankConfirmationIn)
+    @blp.arguments(BankConfirmationIn())
     @blp.response(200, OrderOut)
     def post(self, data, order_id):
         with transaction():  # dumped before commit: no reload of the order afterwards
-            body = OrderOut().dump(
+            body = order_out.dump(
                 bank.confirm_bank_transfer(current_organization(), order_id, **data))
         return json_response(body, 200)
 

@@ -95,7 +95,7 @@ class CurrentCheckpoint(MethodView):
 @blp.route("/proofs/inclusion")
 class InclusionProof(MethodView):
     @public
-    @blp.arguments(InclusionArgs, location="query")
+    @blp.arguments(InclusionArgs(), location="query")
     @blp.response(200, InclusionProofOut)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args):
@@ -111,7 +111,7 @@ class InclusionProof(MethodView):
 @blp.route("/proofs/consistency")
 class ConsistencyProof(MethodView):
     @public
-    @blp.arguments(ConsistencyArgs, location="query")
+    @blp.arguments(ConsistencyArgs(), location="query")
     @blp.response(200, ConsistencyProofOut)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args):
