@@ -15,6 +15,7 @@ from market.models import LedgerEntry, LedgerHead, SerialBlock
 
 
 ENTRY_COLUMNS = tuple(LedgerEntry.__table__.columns.keys())
+INSERT_ENTRIES = sa.insert(LedgerEntry.__table__)
 
 
 class Head:
@@ -35,9 +36,10 @@ class Head:
         return first
 
 
-ADVANCE_HEAD = (sa.update(LedgerHead).where(LedgerHead.id == 1)
-                .values(next_seq=LedgerHead.next_seq + sa.bindparam("count"))
-                .returning(LedgerHead.next_seq))
+HEAD = LedgerHead.__table__
+ADVANCE_HEAD = (sa.update(HEAD).where(HEAD.c.id == 1)
+                .values(next_seq=HEAD.c.next_seq + sa.bindparam("count"))
+                .returning(HEAD.c.next_seq))
 
 
 def _advance(count: int) -> int:
@@ -104,7 +106,7 @@ def record(head: Head, entries: list[LedgerEntry]) -> list[LedgerEntry]:
         entry.seq, entry.created_at = first + offset, moment
         entry.canonical = canonical_bytes(public_item(entry)).decode()
         rows.append({column: getattr(entry, column) for column in ENTRY_COLUMNS})
-    db.session.execute(sa.insert(LedgerEntry.__table__), rows)
+    db.session.execute(INSERT_ENTRIES, rows)
     return entries
 
 

@@ -14,9 +14,8 @@ def list_units(seller, *, lot_id: int, quantity_kg: int, price_fen_per_tonne: in
     lot = db.session.get(Lot, lot_id)
     if lot is None:
         raise Invalid("Unknown lot.", {"lot_id": ["No such lot."]})
-    blocks = units.carve([SerialBlock.owner_id == seller.id, SerialBlock.state == "available",
-                          SerialBlock.lot_id == lot_id], quantity_kg,
-                         what="available units of this lot")
+    blocks = units.carve(quantity_kg, what="available units of this lot",
+                         owner_id=seller.id, state="available", lot_id=lot_id)
     listing = Listing(seller_id=seller.id, lot_id=lot_id, quantity_kg=quantity_kg,
                       remaining_kg=quantity_kg, price_fen_per_tonne=price_fen_per_tonne,
                       status="open", created_at=clock.now())
@@ -46,8 +45,7 @@ def delist(seller, listing_id: int) -> Listing:
         raise Forbidden("Only the seller can delist its listing.")
     if not listing.is_open:
         raise WrongState("The listing is already closed.")
-    blocks = units.carve([SerialBlock.listing_id == listing.id, SerialBlock.state == "listed"],
-                         None)
+    blocks = units.carve(None, listing_id=listing.id, state="listed")
     listing.status, listing.remaining_kg, listing.closed_at = "closed", 0, clock.now()
     if blocks:
         return_to_seller(blocks, listing)

@@ -25,10 +25,11 @@ def next_value(name: str) -> int:
 def _upsert(dialect_name: str):
     """The counter upsert for one dialect, built once."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
-    insert = dialect.insert(Counter).values(name=sa.bindparam("name"), value=1)
+    counters = Counter.__table__
+    insert = dialect.insert(counters).values(name=sa.bindparam("name"), value=1)
     return (insert.on_conflict_do_update(index_elements=["name"],
-                                         set_={"value": Counter.value + 1})
-            .returning(Counter.value))
+                                         set_={"value": counters.c.value + 1})
+            .returning(counters.c.value))
 
 
 def next_number(prefix: str, sequence: str) -> str:

@@ -43,12 +43,12 @@ def retire_units(organization, instruction: dict) -> Retirement:
     the oldest vintage first (or of ``lot_id`` only)."""
     check_instruction(instruction)
     subjects.check(organization, instruction)
-    where = [SerialBlock.owner_id == organization.id, SerialBlock.state == "available"]
+    match = {"owner_id": organization.id, "state": "available"}
     if instruction.get("lot_id") is not None:
         if db.session.get(Lot, instruction["lot_id"]) is None:
             raise Invalid("Unknown lot.", {"lot_id": ["No such lot."]})
-        where.append(SerialBlock.lot_id == instruction["lot_id"])
-    blocks = units.carve(where, instruction["quantity_kg"], what="available units")
+        match["lot_id"] = instruction["lot_id"]
+    blocks = units.carve(instruction["quantity_kg"], what="available units", **match)
     return record_retirement(organization, instruction, blocks, from_state="available")
 
 

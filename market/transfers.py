@@ -4,7 +4,7 @@ from core.db import db
 from core.errors import Invalid
 from core.models import Organization
 from market import ledger, numbering, units
-from market.models import Lot, SerialBlock, Transfer
+from market.models import Lot, Transfer
 
 
 def transfer_units(organization, *, to_organization_id, lot_id, quantity_kg, note=None) -> Transfer:
@@ -16,9 +16,8 @@ def transfer_units(organization, *, to_organization_id, lot_id, quantity_kg, not
         raise Invalid("Unknown recipient.", {"to_organization_id": ["No such organisation."]})
     if db.session.get(Lot, lot_id) is None:
         raise Invalid("Unknown lot.", {"lot_id": ["No such lot."]})
-    blocks = units.carve([SerialBlock.owner_id == organization.id,
-                          SerialBlock.state == "available", SerialBlock.lot_id == lot_id],
-                         quantity_kg, what="available units of this lot")
+    blocks = units.carve(quantity_kg, what="available units of this lot",
+                         owner_id=organization.id, state="available", lot_id=lot_id)
     codes = units.lot_codes(blocks)
     head = ledger.lock_head(len(blocks))
     number = numbering.next_number("JLT", "transfer")

@@ -13,6 +13,7 @@ import functools
 from collections import defaultdict
 
 import sqlalchemy as sa
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.db import db
@@ -22,28 +23,25 @@ from market.models import Lot, Methodology, SerialBlock
 TOTAL_COLUMN = {"available": "available_kg", "listed": "listed_kg",
                 "reserved": "reserved_kg", "retired": "retired_kg"}
 BLOCKS = SerialBlock.__table__
+BLOCK_COLUMNS = tuple(BLOCKS.columns.keys())
+INSERT_BLOCKS = sa.insert(BLOCKS).returning(BLOCKS.c.id, sort_by_parameter_order=True)
 MOVE_START = (sa.update(BLOCKS).where(BLOCKS.c.id == sa.bindparam("block_id"))
               .values(serial_start=sa.bindparam("start")))
 
 
-def carve(where: list, quantity_kg: int | None, *, what: str = "units") -> list[SerialBlock]:
-    """Lock the blocks matching ``where`` and return exactly ``quantity_kg`` of them,
-    splitting the last one; ``None`` takes every matching block. A split-off piece is not
-    in the database yet: ``settle`` inserts it with its new state."""
-    rows = db.session.execute(
-        sa.select(SerialBlock, Lot.vintage, Lot.code, Methodology.code)
-        .join(Lot, Lot.id == SerialBlock.lot_id)
-        .join(Methodology, Methodology.id == Lot.methodology_id)
-        .where(*where)
-        .order_by(Lot.vintage, SerialBlock.lot_id, SerialBlock.serial_start)
-        .with_for_update(of=SerialBlock)
-    ).all()
+def carve(quantity_kg: int | None, *, what: str = "units", **match) -> list[SerialBlock]:
+    """Lock the blocks whose columns equal ``match`` and return exactly ``quantity_kg`` of
+    them, splitting the last one; ``None`` takes every matching block. A split-off piece is
+    not in the database yet: ``settle`` inserts it with its new state."""
+    rows = db.session.execute(_carve_statement(tuple(sorted(match))), match).all()
     # Lots never change code, vintage or methodology: remember them for this transaction.
     known = db.session.info.setdefault("lot_facts", {})
-    for block, vintage, code, method in rows:
-        known[block.lot_id] = {"code": code, "vintage": vintage, "methodology_code": method}
+    for row in rows:
+        known[row.lot_id] = {"code": row.lot_code, "vintage": row.vintage,
+                             "methodology_code": row.methodology_code}
+    rows = [(row.vintage, _attach(row)) for row in rows]
     # A row re-read after waiting on a lock may have moved; order again to stay exact.
-    blocks = [r[0] for r in sorted(rows, key=lambda r: (r[1], r[0].lot_id, r[0].serial_start))]
+    blocks = [r[1] for r in sorted(rows, key=lambda r: (r[0], r[1].lot_id, r[1].serial_start))]
     if quantity_kg is None:
         return blocks
     taken, need = [], quantity_kg
@@ -71,6 +69,35 @@ def carve(where: list, quantity_kg: int | None, *, what: str = "units") -> list[
     return taken
 
 
+@functools.cache
+def _carve_statement(names: tuple[str, ...]):
+    """``SELECT … FOR UPDATE`` of the blocks matching ``names`` (each ``= :name``) with
+    their lots' facts, in the lock order (vintage, lot, serial); built once per shape."""
+    lots, methodologies = Lot.__table__, Methodology.__table__
+    return (sa.select(*BLOCKS.columns, lots.c.vintage, lots.c.code.label("lot_code"),
+                      methodologies.c.code.label("methodology_code"))
+            .join(lots, lots.c.id == BLOCKS.c.lot_id)
+            .join(methodologies, methodologies.c.id == lots.c.methodology_id)
+            .where(*(BLOCKS.c[name] == sa.bindparam(name) for name in names))
+            .order_by(lots.c.vintage, BLOCKS.c.lot_id, BLOCKS.c.serial_start)
+            .with_for_update(of=BLOCKS))
+
+
+def _attach(row) -> SerialBlock:
+    """The session's object for a locked block row, as the row says (new to the session,
+    or already known and brought up to date)."""
+    values = {name: getattr(row, name) for name in BLOCK_COLUMNS}
+    block = db.session.identity_map.get(db.session.identity_key(SerialBlock, row.id))
+    if block is None:
+        block = SerialBlock(**values)
+        make_transient_to_detached(block)
+        db.session.add(block)
+    else:
+        for name, value in values.items():
+            set_committed_value(block, name, value)
+    return block
+
+
 def shift_totals(blocks: list[SerialBlock], from_state: str, to_state: str) -> None:
     """Move the blocks' quantities between the per-state totals of their lots."""
     if from_state == to_state:
@@ -88,26 +115,24 @@ def shift_totals(blocks: list[SerialBlock], from_state: str, to_state: str) -> N
 
 @functools.cache
 def _shift_statement(source: str, target: str):
-    """``UPDATE lots`` moving ``:kg`` from one total to another, built once per pair."""
-    kg = sa.bindparam("kg")
-    return (sa.update(Lot).where(Lot.id == sa.bindparam("lot"))
-            .values({source: getattr(Lot, source) - kg, target: getattr(Lot, target) + kg})
-            .execution_options(synchronize_session=False))
+    """``UPDATE lots`` moving ``:kg`` from one total to another, built once per pair (on
+    the table: Core, not the ORM's bulk UPDATE; loaded lots are expired by the caller)."""
+    lots, kg = Lot.__table__, sa.bindparam("kg")
+    return (sa.update(lots).where(lots.c.id == sa.bindparam("lot"))
+            .values({source: lots.c[source] - kg, target: lots.c[target] + kg}))
 
 
 def settle(blocks: list[SerialBlock], *, state: str, owner_id: int, **columns) -> None:
     """Give the carved blocks their new state, owner and references: one UPDATE for the
-    whole blocks, one INSERT for the split-off pieces.
-
-    Core statements on the blocks' table, not the ORM's unit of work (this runs inside
-    every use case's lock window); the loaded blocks are brought up to date in memory, so
-    the session still tells the truth about them."""
+    whole blocks, one INSERT for the split-off pieces; the objects follow in memory."""
     values = {"state": state, "owner_id": owner_id, **columns}
     stored = [block for block in blocks if block.id is not None]
     pieces = [block for block in blocks if block.id is None]
     if stored:
-        db.session.execute(sa.update(BLOCKS).where(BLOCKS.c.id.in_([b.id for b in stored]))
-                           .values(values))
+        names = tuple(sorted(values))
+        db.session.execute(_settle_statement(names),
+                           {"ids": [b.id for b in stored],
+                            **{f"new_{name}": values[name] for name in names}})
         for block in stored:
             for name, value in values.items():
                 set_committed_value(block, name, value)
@@ -116,13 +141,18 @@ def settle(blocks: list[SerialBlock], *, state: str, owner_id: int, **columns) -
                  "serial_end": piece.serial_end, "listing_id": piece.listing_id,
                  "order_id": piece.order_id, "retirement_id": None, **values}
                 for piece in pieces]
-        ids = db.session.execute(
-            sa.insert(BLOCKS).returning(BLOCKS.c.id, sort_by_parameter_order=True), rows
-        ).scalars().all()
+        ids = db.session.execute(INSERT_BLOCKS, rows).scalars().all()
         for piece, row, block_id in zip(pieces, rows, ids):
             for name, value in row.items():
                 setattr(piece, name, value)
             piece.id = block_id
+
+
+@functools.cache
+def _settle_statement(names: tuple[str, ...]):
+    """``UPDATE serial_blocks SET name = :new_name … WHERE id IN :ids``, once per shape."""
+    return (sa.update(BLOCKS).where(BLOCKS.c.id.in_(sa.bindparam("ids", expanding=True)))
+            .values({name: sa.bindparam(f"new_{name}") for name in names}))
 
 
 def _move_start(block: SerialBlock, start: int) -> None:
