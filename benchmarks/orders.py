@@ -2,18 +2,23 @@
 API (gunicorn → Flask → use cases, PostgreSQL), next to a raw-SQL reserve transaction on
 the same listing of the same database, then a zero-oversell check and ``flask audit``.
 
-    .venv/bin/python benchmarks/orders.py [--seconds 10] [--buyers 16] [--workers 4]
+    .venv/bin/python benchmarks/orders.py [--seconds 8] [--rounds 3] [--buyers 16] [--workers 4]
 
 * API: buyer *i* (its own organisation and token) ``POST /api/v1/orders`` 1–5 kg of the
   one listing by bank transfer, then the registry admin ``POST
   /api/v1/orders/{id}/bank-transfer-confirmation`` with the order's reference and total.
   One operation is both requests.
 * raw: the same number of threads, each on its own psycopg connection, run the reserve
-  transaction in the use case's lock order — listing row FOR UPDATE and its remaining kg
-  checked and decreased, the lowest listed block locked and carved (start moved up, the
-  reserved piece inserted), lot totals shifted, ledger head bumped and one ledger entry
-  appended, the order number counted, the order and its item inserted. Only the reserve:
-  no confirmation, no HTTP, no ORM.
+  transaction as the use case's ten statements in its order — the listing's remaining kg
+  checked and decreased (its row lock), the lowest listed block locked and its start moved
+  up, the order number counted, the order, the reserved piece and the item inserted, lot
+  totals shifted, ledger head bumped and one ledger entry appended. Only the reserve: no
+  confirmation, no HTTP, no ORM.
+
+The two alternate, ``--rounds`` times each, against one server and one database, so that
+both see the same machine: on this shared host the speed of Python code drifts by up to a
+third over minutes, which a single API phase followed by a single raw phase mistakes for a
+difference between the two.
 
 Afterwards: the listing's remaining kg plus every reserved or sold kg equals its quantity
 (and agrees with the lot's totals and the blocks), the lot's serial ranges partition it
@@ -23,6 +28,8 @@ the target ratio is reported, not an error.
 """
 
 import argparse
+import http.client
+import json
 import os
 import random
 import sys
@@ -32,8 +39,6 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import psycopg
-import requests
-
 import common
 
 LISTING_KG = 10_000_000
@@ -45,16 +50,18 @@ CHINA = ZoneInfo("Asia/Shanghai")
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=10.0,
-                        help="measured seconds per figure (2 figures; default 10)")
+    parser.add_argument("--seconds", type=float, default=8.0,
+                        help="measured seconds per phase (default 8)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds, each an API phase then a raw phase (default 3)")
     parser.add_argument("--buyers", type=int, default=16,
                         help="concurrent buyers, and raw threads (16)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (4)")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (1)")
     parser.add_argument("--warmup", type=float, default=1.0,
                         help="uncounted warm-up seconds before each figure (1)")
-    parser.add_argument("--max-count", type=int, default=6_000,
-                        help="at most this many operations per figure (6000): every order "
+    parser.add_argument("--max-count", type=int, default=4_000,
+                        help="at most this many operations per phase (4000): every order "
                              "carves a piece off the one lot, which the checks and the audit "
                              "then read; the cap keeps a run under a minute")
     parser.add_argument("--database", default="registry_orders_bench",
@@ -106,75 +113,87 @@ def quantity() -> int:
 
 # --- the API ------------------------------------------------------------------------------
 
-def api_worker(base: str, setup: dict):
-    """Client *i*: buyer *i*'s session places an order, the admin's session confirms it."""
+def post_json(port: int, path: str, headers: dict, body: dict) -> tuple[int, bytes]:
+    """One POST on a fresh connection (gunicorn's sync workers close after every
+    response), with plain ``http.client``: a lighter client leaves more of the 2 cores to
+    the server under test than ``requests`` does."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("POST", path, body=json.dumps(body),
+                     headers={**headers, "Content-Type": "application/json"})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def api_worker(port: int, setup: dict):
+    """Client *i*: buyer *i* places an order, the registry admin confirms it."""
     @contextmanager
     def worker(i):
-        with requests.Session() as buyer, requests.Session() as admin:
-            buyer.headers.update(setup["buyers"][i].headers)
-            admin.headers.update(setup["admin"].headers)
-            orders_url = f"{base}/api/v1/orders"
+        buyer, admin = setup["buyers"][i].headers, setup["admin"].headers
 
-            def step():
-                placed = buyer.post(orders_url, timeout=30, json={
-                    "items": [{"listing_id": setup["listing_id"], "quantity_kg": quantity()}],
-                    "payment_method": "bank_transfer"})
-                if placed.status_code != 201:
-                    return f"order HTTP {placed.status_code}: {placed.text[:160]}"
-                order = placed.json()
-                paid = admin.post(f"{orders_url}/{order['id']}/bank-transfer-confirmation",
-                                  timeout=30, json={"reference": order["bank_reference"],
-                                                    "amount_fen": order["total_fen"]})
-                if paid.status_code != 200:
-                    return f"confirm HTTP {paid.status_code}: {paid.text[:160]}"
-                if paid.json().get("status") != "fulfilled":
-                    return f"confirmed order is {paid.json().get('status')}"
-                return None
+        def step():
+            status, body = post_json(port, "/api/v1/orders", buyer, {
+                "items": [{"listing_id": setup["listing_id"], "quantity_kg": quantity()}],
+                "payment_method": "bank_transfer"})
+            if status != 201:
+                return f"order HTTP {status}: {body[:160]!r}"
+            order = json.loads(body)
+            status, body = post_json(
+                port, f"/api/v1/orders/{order['id']}/bank-transfer-confirmation", admin,
+                {"reference": order["bank_reference"], "amount_fen": order["total_fen"]})
+            if status != 200:
+                return f"confirm HTTP {status}: {body[:160]!r}"
+            if json.loads(body).get("status") != "fulfilled":
+                return f"confirmed order is {json.loads(body).get('status')}"
+            return None
 
-            yield step
+        yield step
     return worker
 
 
 # --- the raw baseline ----------------------------------------------------------------------
 
-LOCK_LISTING = """
-    SELECT seller_id, lot_id, remaining_kg, price_fen_per_tonne, status FROM listings
-    WHERE id = %s FOR UPDATE"""
+TAKE_FROM_LISTING = """
+    UPDATE listings SET remaining_kg = remaining_kg - %s
+    WHERE id = %s AND status = 'open' AND remaining_kg >= %s
+    RETURNING seller_id, lot_id, price_fen_per_tonne"""
 LOCK_BLOCK = """
     SELECT id, serial_start, serial_end, owner_id FROM serial_blocks
     WHERE listing_id = %s AND state = 'listed'
     ORDER BY lot_id, serial_start LIMIT 1 FOR UPDATE"""
 SHRINK_BLOCK = "UPDATE serial_blocks SET serial_start = serial_start + %s WHERE id = %s"
-SHIFT_TOTALS = """
-    UPDATE lots SET listed_kg = listed_kg - %s, reserved_kg = reserved_kg + %s WHERE id = %s"""
-LOCK_HEAD = "UPDATE ledger_head SET next_seq = next_seq + 1 WHERE id = 1 RETURNING next_seq - 1"
 NEXT_NUMBER = """
     INSERT INTO counters (name, value) VALUES (%s, 1)
     ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value"""
-INSERT_ENTRY = """
-    INSERT INTO ledger_entries (seq, type, lot_id, lot_code, serial_start, serial_end,
-                                quantity_kg, from_org_id, to_org_id, ref, created_at, canonical)
-    VALUES (%s, 'reserve', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"""
 INSERT_ORDER = """
     INSERT INTO orders (number, buyer_id, status, payment_method, total_fen, currency,
                         expires_at, bank_reference, created_at)
     VALUES (%s, %s, 'pending_payment', 'bank_transfer', %s, 'CNY', %s, %s, %s) RETURNING id"""
-INSERT_ITEM = """
-    INSERT INTO order_items (order_id, listing_id, lot_id, quantity_kg, price_fen_per_tonne,
-                             amount_fen)
-    VALUES (%s, %s, %s, %s, %s, %s)"""
 INSERT_PIECE = """
     INSERT INTO serial_blocks (lot_id, serial_start, serial_end, owner_id, state, listing_id,
                                order_id)
     VALUES (%s, %s, %s, %s, 'reserved', %s, %s)"""
-DECREASE_REMAINING = "UPDATE listings SET remaining_kg = remaining_kg - %s WHERE id = %s"
+INSERT_ITEM = """
+    INSERT INTO order_items (order_id, listing_id, lot_id, quantity_kg, price_fen_per_tonne,
+                             amount_fen)
+    VALUES (%s, %s, %s, %s, %s, %s)"""
+SHIFT_TOTALS = """
+    UPDATE lots SET listed_kg = listed_kg - %s, reserved_kg = reserved_kg + %s WHERE id = %s"""
+LOCK_HEAD = "UPDATE ledger_head SET next_seq = next_seq + 1 WHERE id = 1 RETURNING next_seq - 1"
+INSERT_ENTRY = """
+    INSERT INTO ledger_entries (seq, type, lot_id, lot_code, serial_start, serial_end,
+                                quantity_kg, from_org_id, to_org_id, ref, created_at, canonical)
+    VALUES (%s, 'reserve', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"""
 
 
 def reserve_raw(conn, buyer_id: int, listing_id: int, lot_code: str, kg: int) -> None:
-    """``place_order`` for one item, by bank transfer, in plain SQL and the same lock
-    order (listing, block, lot, ledger head, counter). The ledger entry's canonical JSON,
-    the bank reference and the price come from the app's own functions so that the audit
-    checks them like any other row."""
+    """``place_order`` for one item, by bank transfer, as the same ten statements in plain
+    SQL and the same order: listing, block (shrunk), order counter, order, reserved piece,
+    item, lot totals, ledger head, ledger entry. The entry's canonical JSON, the bank
+    reference and the price come from the app's own functions so that the audit checks them
+    like any other row."""
     from core.rounding import amount_fen
     from market.ledger import canonical_bytes
     from market.orders import bank_reference
@@ -182,32 +201,31 @@ def reserve_raw(conn, buyer_id: int, listing_id: int, lot_code: str, kg: int) ->
     moment = datetime.now(timezone.utc)
     year = moment.astimezone(CHINA).year
     with conn.transaction():
-        seller_id, lot_id, remaining, price, status = conn.execute(
-            LOCK_LISTING, (listing_id,)).fetchone()
-        if status != "open" or remaining < kg:
+        taken = conn.execute(TAKE_FROM_LISTING, (kg, listing_id, kg)).fetchone()
+        if taken is None:
             raise RuntimeError("listing exhausted")  # never with 10 000 000 kg
+        seller_id, lot_id, price = taken
         block_id, start, end, owner_id = conn.execute(LOCK_BLOCK, (listing_id,)).fetchone()
         if end - start + 1 <= kg:
             raise RuntimeError("listed block exhausted")  # one block holds all that is left
         piece_end = start + kg - 1
         conn.execute(SHRINK_BLOCK, (kg, block_id))
-        conn.execute(SHIFT_TOTALS, (kg, kg, lot_id))
-        seq = conn.execute(LOCK_HEAD).fetchone()[0]
         n = conn.execute(NEXT_NUMBER, (f"order:{year}",)).fetchone()[0]
         number = f"JLO-{year}-{n:06d}"
+        amount = amount_fen(kg, price)
+        order_id = conn.execute(INSERT_ORDER, (number, buyer_id, amount,
+                                               moment + BANK_RESERVATION,
+                                               bank_reference(number), moment)).fetchone()[0]
+        conn.execute(INSERT_PIECE, (lot_id, start, piece_end, seller_id, listing_id, order_id))
+        conn.execute(INSERT_ITEM, (order_id, listing_id, lot_id, kg, price, amount))
+        conn.execute(SHIFT_TOTALS, (kg, kg, lot_id))
+        seq = conn.execute(LOCK_HEAD).fetchone()[0]
         item = {"seq": seq, "type": "reserve", "lot_code": lot_code, "serial_start": start,
                 "serial_end": piece_end, "quantity_kg": kg, "from_org_id": owner_id,
                 "to_org_id": seller_id, "ref": number,
                 "created_at": moment.isoformat(timespec="microseconds")}
         conn.execute(INSERT_ENTRY, (seq, lot_id, lot_code, start, piece_end, kg, owner_id,
                                     seller_id, number, moment, canonical_bytes(item).decode()))
-        amount = amount_fen(kg, price)
-        order_id = conn.execute(INSERT_ORDER, (number, buyer_id, amount,
-                                               moment + BANK_RESERVATION,
-                                               bank_reference(number), moment)).fetchone()[0]
-        conn.execute(INSERT_ITEM, (order_id, listing_id, lot_id, kg, price, amount))
-        conn.execute(DECREASE_REMAINING, (kg, listing_id))
-        conn.execute(INSERT_PIECE, (lot_id, start, piece_end, seller_id, listing_id, order_id))
 
 
 def raw_worker(dsn: str, setup: dict):
@@ -309,14 +327,20 @@ def main(argv=None) -> int:
             print(f"setup: database {args.database}, one listing of {LISTING_KG:,} kg, "
                   f"{args.buyers} buyers ({time.monotonic() - began:.1f} s)", flush=True)
 
+            rounds = {"API": [], "raw": []}
             with common.Server(url, instance_dir, workers=args.workers,
                                threads=args.threads) as server:
-                api = common.run_load(api_worker(server.base, setup),
-                                      cpu=common.CpuMeter(server.process.pid), **load)
-            print(f"API reserve+confirm: {api.summary('orders')}", flush=True)
-            raw = common.run_load(raw_worker(common.psycopg_dsn(url), setup),
-                                  cpu=common.CpuMeter(), **load)
-            print(f"raw reserve:         {raw.summary('orders')}", flush=True)
+                for round_ in range(1, args.rounds + 1):
+                    result = common.run_load(api_worker(server.port, setup),
+                                             cpu=common.CpuMeter(server.process.pid), **load)
+                    rounds["API"].append(result)
+                    print(f"round {round_} API reserve+confirm: {result.summary('orders')}",
+                          flush=True)
+                    result = common.run_load(raw_worker(common.psycopg_dsn(url), setup),
+                                             cpu=common.CpuMeter(), **load)
+                    rounds["raw"].append(result)
+                    print(f"round {round_} raw reserve:         {result.summary('orders')}",
+                          flush=True)
 
             problems, figures = check_no_oversell(common.psycopg_dsn(url), setup["listing_id"],
                                                   setup["lot_id"])
@@ -327,23 +351,29 @@ def main(argv=None) -> int:
         if not args.keep:
             drop_database(args.database)
 
-    ratio = api.rate / raw.rate if raw.rate else 0.0
+    api, raw = (common.throughput(sum(r.ok for r in runs), sum(r.elapsed for r in runs))
+                for runs in (rounds["API"], rounds["raw"]))
+    ratio = api / raw if raw else 0.0
     print()
     print(f"Orders/s on one listing, {args.buyers} buyers, gunicorn -w {args.workers} "
-          f"--threads {args.threads}, {args.seconds:g} s each (PostgreSQL):")
-    print(f"  {'API reserve + bank-transfer confirm':<40}{api.rate:>9.1f}")
-    print(f"  {'raw SQL reserve transaction':<40}{raw.rate:>9.1f}")
+          f"--threads {args.threads}, {args.rounds} rounds of {args.seconds:g} s each "
+          "(PostgreSQL):")
+    print(f"  {'API reserve + bank-transfer confirm':<40}{api:>9.1f}")
+    print(f"  {'raw SQL reserve transaction':<40}{raw:>9.1f}")
     print(f"  {'ratio API/raw':<40}{ratio:>9.2f}   target >= {TARGET_RATIO}: "
           f"{'PASS' if ratio >= TARGET_RATIO else 'FAIL'}")
-    for name, result in (("API", api), ("raw", raw)):
-        if result.cpu.used.get("other", 0) > 0.2:
-            print(f"  disturbed: other processes used {result.cpu.used['other']:.2f} cores "
-                  f"during {name}")
+    print("  per round: " + ", ".join(
+        f"{a.rate / r.rate:.2f}" if r.rate else "-"
+        for a, r in zip(rounds["API"], rounds["raw"])))
     failed = False
-    for name, result in (("API", api), ("raw", raw)):
-        failed |= bool(result.failures)
-        for outcome, count in result.failures.most_common(5):
-            print(f"  FAILURE {name}: {count} × {outcome}")
+    for name, runs in rounds.items():
+        for round_, result in enumerate(runs, 1):
+            if result.cpu.used.get("other", 0) > 0.2:
+                print(f"  disturbed: other processes used {result.cpu.used['other']:.2f} "
+                      f"cores during {name} round {round_}")
+            failed |= bool(result.failures)
+            for outcome, count in result.failures.most_common(5):
+                print(f"  FAILURE {name} round {round_}: {count} × {outcome}")
 
     print(f"oversell check: listing {figures['quantity']:,} kg = remaining "
           f"{figures['remaining']:,} + reserved {figures['pending']:,} + sold "
