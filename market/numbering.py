@@ -1,7 +1,10 @@
 """Gapless yearly numbers such as JLR-2026-000001, handed out under a row lock.
 
-Numbers are taken after the ledger head is locked (see ``ledger.lock_head``), which keeps
-one lock order for every use case: blocks, lots, ledger head, counters.
+A counter shared by several use cases (retirements, certificates, transfers, lots) is taken
+after the ledger head is locked (see ``ledger.lock_head``), which keeps one lock order for
+every use case: blocks, lots, ledger head, counters. The order counter, which only placing an
+order takes, comes right after the listing's blocks instead, so that the lot and the head
+stay locked for the last statements only; nobody else takes it, so no order can invert.
 """
 
 import functools
