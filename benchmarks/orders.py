@@ -28,7 +28,6 @@ the target ratio is reported, not an error.
 """
 
 import argparse
-import http.client
 import json
 import os
 import random
@@ -113,20 +112,6 @@ def quantity() -> int:
 
 # --- the API ------------------------------------------------------------------------------
 
-def post_json(port: int, path: str, headers: dict, body: dict) -> tuple[int, bytes]:
-    """One POST on a fresh connection (gunicorn's sync workers close after every
-    response), with plain ``http.client``: a lighter client leaves more of the 2 cores to
-    the server under test than ``requests`` does."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("POST", path, body=json.dumps(body),
-                     headers={**headers, "Content-Type": "application/json"})
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
 def api_worker(port: int, setup: dict):
     """Client *i*: buyer *i* places an order, the registry admin confirms it."""
     @contextmanager
@@ -134,13 +119,13 @@ def api_worker(port: int, setup: dict):
         buyer, admin = setup["buyers"][i].headers, setup["admin"].headers
 
         def step():
-            status, body = post_json(port, "/api/v1/orders", buyer, {
+            status, body = common.post_json(port, "/api/v1/orders", buyer, {
                 "items": [{"listing_id": setup["listing_id"], "quantity_kg": quantity()}],
                 "payment_method": "bank_transfer"})
             if status != 201:
                 return f"order HTTP {status}: {body[:160]!r}"
             order = json.loads(body)
-            status, body = post_json(
+            status, body = common.post_json(
                 port, f"/api/v1/orders/{order['id']}/bank-transfer-confirmation", admin,
                 {"reference": order["bank_reference"], "amount_fen": order["total_fen"]})
             if status != 200:

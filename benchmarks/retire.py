@@ -25,8 +25,6 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import psycopg
-import requests
-
 import common
 
 LOT_KG = 10_000_000
@@ -76,24 +74,21 @@ def quantity() -> int:
 
 # --- the API ------------------------------------------------------------------------------
 
-def api_worker(base: str, holders: list):
-    """Client *i*: a ``requests.Session`` with ``holders[i]``'s token, one POST a step."""
+def api_worker(port: int, holders: list):
+    """Client *i*: ``holders[i]``'s token, one POST a step (``common.post_json``)."""
     @contextmanager
     def worker(i):
         holder = holders[i]
-        with requests.Session() as session:
-            session.headers.update(holder.headers)
-            url = f"{base}/api/v1/retirements"
 
-            def step():
-                response = session.post(url, timeout=30, json={
-                    "purpose": "voluntary", "beneficiary_name": f"{holder.name} 基准",
-                    "quantity_kg": quantity()})
-                if response.status_code != 201:
-                    return f"HTTP {response.status_code}: {response.text[:160]}"
-                return None
+        def step():
+            status, body = common.post_json(port, "/api/v1/retirements", holder.headers, {
+                "purpose": "voluntary", "beneficiary_name": f"{holder.name} 基准",
+                "quantity_kg": quantity()})
+            if status != 201:
+                return f"HTTP {status}: {body[:160]!r}"
+            return None
 
-            yield step
+        yield step
     return worker
 
 
@@ -196,7 +191,7 @@ def main(argv=None) -> int:
         api, raw = {}, {}
         with common.Server(url, instance_dir, workers=args.workers) as server:
             for scenario in scenarios:
-                api[scenario] = common.run_load(api_worker(server.base, holders[scenario]),
+                api[scenario] = common.run_load(api_worker(server.port, holders[scenario]),
                                                 cpu=common.CpuMeter(server.process.pid), **load)
                 print(f"API {scenario:>10}: {api[scenario].summary('retirements')}", flush=True)
         dsn = common.psycopg_dsn(url)
