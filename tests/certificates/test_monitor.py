@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 from certificates import monitor
 from core.db import db, is_postgresql
 from factories import give, make_lot, make_org
+from tampering import tamper
 from market.log_key import load_log_key
 from market.signed_note import checkpoint_body, sign_note
 
@@ -117,10 +118,7 @@ def test_monitor_detects_a_checkpoint_inconsistent_with_the_last_one(app, regist
 
 def test_monitor_rejects_a_checkpoint_the_log_key_did_not_sign(registry, live_url, capsys):
     assert run(capsys, live_url)[0] == 0
-    db.session.rollback()
-    with db.engine.begin() as conn:
-        conn.execute(sa.text("UPDATE tlog_checkpoints SET note = REPLACE(note, :a, :b)"),
-                     {"a": "\n4\n", "b": "\n3\n"})
+    tamper("UPDATE tlog_checkpoints SET note = REPLACE(note, :a, :b)", a="\n4\n", b="\n3\n")
     status, output = run(capsys, live_url)
     assert status == 1
     assert "VIOLATION: checkpoint rejected: signature by key 'registry.test/log'" in output

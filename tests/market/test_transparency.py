@@ -8,13 +8,15 @@ import threading
 import pytest
 import rfc8785
 import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from core.db import db, transaction
 from factories import give, make_lot, make_org
+from tampering import tamper
 from market import merkle, transparency
 from market.log_key import KEY_FILE
-from market.models import Checkpoint, TreeNode, TreeState
+from market.models import Checkpoint, TreeNode
 from market.signed_note import open_checkpoint
 
 # --- RFC 9162 §2.1, transcribed literally over the items of GET /api/v1/ledger ---------
@@ -172,10 +174,8 @@ def test_sync_in_small_batches_builds_the_same_tree_and_restores_its_state_row(c
         assert transparency.sync_tree(batch=2) == 7  # nothing new: nothing changes
     assert merkle.root(transparency.DbNodeStore(), 7) == naive_mth(ledger_data(client))
 
-    db.session.rollback()
-    with db.engine.begin() as conn:
-        conn.execute(sa.delete(TreeState))
-        conn.execute(sa.delete(TreeNode))
+    tamper("DELETE FROM tlog_state")  # the tree lost, as if restored without it
+    tamper("DELETE FROM tlog_nodes")
     with transaction():
         assert transparency.sync_tree() == 7
     assert merkle.root(transparency.DbNodeStore(), 7) == naive_mth(ledger_data(client))
@@ -275,13 +275,6 @@ def test_openapi_documents_the_log(client):
 # --- audit ----------------------------------------------------------------------------
 
 
-def tamper(sql: str, **params) -> None:
-    """Change rows directly, as someone with database access might."""
-    db.session.rollback()  # end this session's snapshot so the audit sees the change
-    with db.engine.begin() as conn:
-        conn.execute(sa.text(sql), params)
-
-
 def audit(runner) -> str:
     result = runner.invoke(args=["audit"])
     assert result.exit_code == (1 if "FAIL" in result.output else 0), result.output
@@ -320,6 +313,16 @@ def test_audit_passes_and_names_every_tampered_tree_node(runner, checkpointed):
         assert "checkpoint 7: the Merkle root of the stored tree differs" in output or level < 2
         tamper(f"UPDATE tlog_nodes SET hash = :h {NODE}", h=original, l=level, i=index)
         assert "FAIL" not in audit(runner)
+
+
+def test_database_refuses_to_rewrite_tree_nodes_or_checkpoints(checkpointed):
+    db.session.rollback()
+    for sql in ("UPDATE tlog_nodes SET hash = hash", "DELETE FROM tlog_nodes",
+                "UPDATE tlog_checkpoints SET note = note", "DELETE FROM tlog_checkpoints"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql(sql)
+    assert db.session.execute(sa.select(sa.func.count()).select_from(TreeNode)).scalar() > 0
 
 
 def test_audit_names_deleted_and_stray_nodes_and_a_lost_tree_size(runner, checkpointed):
