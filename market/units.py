@@ -13,10 +13,9 @@ import functools
 from collections import defaultdict
 
 import sqlalchemy as sa
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.db import db
+from core.db import attach_loaded, db
 from market.errors import InsufficientUnits
 from market.models import Lot, Methodology, SerialBlock
 
@@ -39,7 +38,9 @@ def carve(quantity_kg: int | None, *, what: str = "units", **match) -> list[Seri
     for row in rows:
         known[row.lot_id] = {"code": row.lot_code, "vintage": row.vintage,
                              "methodology_code": row.methodology_code}
-    rows = [(row.vintage, _attach(row)) for row in rows]
+    rows = [(row.vintage, attach_loaded(SerialBlock, {name: getattr(row, name)
+                                                      for name in BLOCK_COLUMNS}))
+            for row in rows]
     # A row re-read after waiting on a lock may have moved; order again to stay exact.
     blocks = [r[1] for r in sorted(rows, key=lambda r: (r[0], r[1].lot_id, r[1].serial_start))]
     if quantity_kg is None:
@@ -81,21 +82,6 @@ def _carve_statement(names: tuple[str, ...]):
             .where(*(BLOCKS.c[name] == sa.bindparam(name) for name in names))
             .order_by(lots.c.vintage, BLOCKS.c.lot_id, BLOCKS.c.serial_start)
             .with_for_update(of=BLOCKS))
-
-
-def _attach(row) -> SerialBlock:
-    """The session's object for a locked block row, as the row says (new to the session,
-    or already known and brought up to date)."""
-    values = {name: getattr(row, name) for name in BLOCK_COLUMNS}
-    block = db.session.identity_map.get(db.session.identity_key(SerialBlock, row.id))
-    if block is None:
-        block = SerialBlock(**values)
-        make_transient_to_detached(block)
-        db.session.add(block)
-    else:
-        for name, value in values.items():
-            set_committed_value(block, name, value)
-    return block
 
 
 def shift_totals(blocks: list[SerialBlock], from_state: str, to_state: str) -> None:
