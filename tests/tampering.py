@@ -1,7 +1,9 @@
 """Changing rows directly, as someone with database access might, around the guards
 (the triggers that keep the ledger, retired blocks and the transparency log unchanged)."""
 
+import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
 
 from core.db import db, is_postgresql
 
@@ -18,3 +20,12 @@ def tamper(sql: str, **params) -> None:
         conn.execute(sa.text(sql), params)
         if is_postgresql():
             conn.exec_driver_sql("SET session_replication_role = origin")
+
+
+def assert_refused(*statements: str, match: str | None = None) -> None:
+    """Each statement, run directly with the guards in place, is refused by the database."""
+    db.session.rollback()
+    for sql in statements:
+        with pytest.raises(DBAPIError, match=match):
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql(sql)
