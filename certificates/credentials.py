@@ -16,7 +16,7 @@ from certificates.dataintegrity import sign
 from certificates.models import Certificate
 from core.db import db
 from core.errors import NotFound
-from market import clock
+from core import clock
 
 ISSUER_NAME = "吉林省生态环境厅 · 碳惠吉林碳普惠平台"
 CREDENTIAL_TYPES = {

@@ -11,7 +11,7 @@ from certificates.models import Certificate
 from certificates.pades import ensure_signing_material, sign_pdf
 from certificates.pdf import render_certificate_pdf
 from core.db import db, transaction
-from market import clock
+from core import clock
 
 
 def render(view: dict, credential: str, revoked: bool) -> bytes:

@@ -13,7 +13,7 @@ from certificates.models import Certificate, StatusList
 from certificates.status_lists import LIST_LENGTH, encode_list
 from core.db import db
 from core.errors import Conflict, NotFound
-from market import clock
+from core import clock
 
 
 NUMBER = re.compile(r"JLC-(?P<year>\d{4})-(?P<seq>\d{6,})")

@@ -47,6 +47,12 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class WrongState(Conflict):
+    """The object is not in a state that allows the operation (an order already paid …)."""
+
+    code = "wrong_state"
+
+
 class ServiceUnavailable(DomainError):
     status = 503
     code = "service_unavailable"

@@ -21,8 +21,9 @@ from core.schemas import MAX_KG
 from events import declarations, factor_sets
 from events.footprint import compute_footprint
 from events.models import Footprint, NeutralityClaim
-from market import clock, ledger
-from market.errors import WrongState
+from core import clock
+from market import ledger
+from core.errors import WrongState
 from market.models import Retirement
 from market.retirements import attach_serials
 

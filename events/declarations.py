@@ -10,7 +10,8 @@ from certificates.credentials import issue_certificate
 from certificates.retirement_certificates import PURPOSES, retirement_claim, serial_details
 from core.formatting import format_kg
 from events.models import Footprint, NeutralityClaim
-from market import clock, numbering
+from core import clock
+from market import numbering
 
 GUIDELINE = "生态环境部《大型活动碳中和实施指南（试行）》(2019)"
 KIND_NAMES = {"forum": "论坛 Forum", "exhibition": "展览 Exhibition",

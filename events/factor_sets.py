@@ -19,7 +19,7 @@ from core.db import db
 from core.errors import Conflict, Invalid, NotFound
 from events.factors import BUILTIN_VERSION, load_builtin, validate_factor_set
 from events.models import FactorSet
-from market import clock
+from core import clock
 
 
 class FactorSetExists(Conflict):

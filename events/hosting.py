@@ -2,7 +2,7 @@
 estimate its footprint, publish the commitment, enter the actual footprint after the
 event, offset it, receive the achievement certificate.
 
-Timing rules (China dates, ``market.clock``):
+Timing rules (China dates, ``core.clock``):
 
 * an **estimate** may be entered until the first actual footprint exists;
 * the **commitment** needs an estimate and may be published until the event's last day
@@ -17,8 +17,8 @@ from core.db import db
 from core.errors import NotFound
 from events import claims, declarations
 from events.models import Event, NeutralityClaim
-from market import clock
-from market.errors import WrongState
+from core import clock
+from core.errors import WrongState
 
 
 class TooEarly(WrongState):

@@ -18,7 +18,7 @@ from core.errors import Conflict
 from events import claims
 from events.models import NeutralityClaim
 from market import order_flow
-from market.errors import WrongState
+from core.errors import WrongState
 from market.listings import cheapest_cover
 from market.models import Order
 from market.orders import MAX_ITEMS

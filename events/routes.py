@@ -17,7 +17,7 @@ from events.schemas import (
     ClaimIn, ClaimOut, EventIn, EventOut, FootprintIn, FootprintOut, NeutralizeIn,
 )
 from market import payments
-from market.routes import json_response
+from core.responses import json_response
 from market.schemas import OrderOut
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1",

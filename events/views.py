@@ -9,7 +9,7 @@ from flask import current_app
 from core.db import db
 from events import claims
 from events.models import Event, NeutralityClaim
-from market import clock
+from core import clock
 
 
 def claim_view(claim: NeutralityClaim) -> dict:

@@ -18,9 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from core.db import db
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.models import Organization
-from market import clock
+from core import clock
 from market.compensation_privacy import encrypt_id_number, hash_token, mask_name
-from market.errors import WrongState
+from core.errors import WrongState
 from market.models import Retirement
 from market.models.cases import AUTHORITY_KINDS, CaseDocument, CaseEvent, CompensationCase
 from market.retirements import attach_serials

@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from core.db import db, transaction
 from core.errors import Forbidden, Invalid
 from core.jobs import register_job
-from market import audit, clock, numbering, signals, subjects
+from core import clock
+from market import audit, numbering, signals, subjects
 from market.compensation import find_case, lock_case, record_event
-from market.errors import WrongState
+from core.errors import WrongState
 from market.models import Retirement
 from market.models.cases import CompensationCase
 

@@ -15,10 +15,12 @@ from core.db import db
 from core.errors import Conflict, NotFound
 from core.models import Organization
 from core.rounding import amount_fen
-from market import clock, listings, order_flow, orders
+from core import clock
+from market import listings, order_flow, orders
 from market.compensation import lock_case, record_event
 from market.compensation_privacy import hash_token
-from market.errors import InsufficientUnits, WrongState
+from core.errors import WrongState
+from market.errors import InsufficientUnits
 from market.models import Order
 from market.models.cases import CompensationCase
 from market.payments import available_methods, require_method

@@ -7,10 +7,6 @@ class InsufficientUnits(Conflict):
     code = "insufficient_units"
 
 
-class WrongState(Conflict):
-    code = "wrong_state"
-
-
 class AlreadyIssued(Conflict):
     code = "already_issued"
 

@@ -4,8 +4,10 @@ import sqlalchemy as sa
 
 from core.db import db
 from core.errors import Conflict, Forbidden, Invalid, NotFound
-from market import clock, ledger, numbering
-from market.errors import AlreadyIssued, MethodologyNotFiled, WrongState
+from core import clock
+from market import ledger, numbering
+from core.errors import WrongState
+from market.errors import AlreadyIssued, MethodologyNotFiled
 from market.models import IssuanceRequest, Lot, Methodology, SerialBlock
 
 

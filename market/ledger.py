@@ -10,7 +10,7 @@ import rfc8785
 import sqlalchemy as sa
 
 from core.db import db
-from market import clock
+from core import clock
 from market.models import LedgerEntry, LedgerHead, SerialBlock
 
 

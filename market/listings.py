@@ -4,8 +4,9 @@ import sqlalchemy as sa
 
 from core.db import db
 from core.errors import Forbidden, Invalid, NotFound
-from market import clock, ledger, units
-from market.errors import WrongState
+from core import clock
+from market import ledger, units
+from core.errors import WrongState
 from market.models import Listing, Lot, Methodology, SerialBlock
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.db import db
-from market import clock
+from core import clock
 from market.models import Counter
 
 

@@ -15,8 +15,10 @@ from core.db import db
 from core.errors import Invalid, NotFound
 from core.models import Organization
 from core.rounding import amount_fen
-from market import clock, ledger, listings, numbering, retirements, subjects, units
-from market.errors import InsufficientUnits, WrongState
+from core import clock
+from market import ledger, listings, numbering, retirements, subjects, units
+from core.errors import WrongState
+from market.errors import InsufficientUnits
 from market.models import Listing, Order, OrderItem
 
 MAX_ITEMS = 20

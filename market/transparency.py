@@ -22,7 +22,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from core.db import db, is_postgresql, transaction
 from core.errors import Invalid, NotFound
 from core.jobs import register_job
-from market import audit, clock, ledger, merkle, signed_note
+from core import clock
+from market import audit, ledger, merkle, signed_note
 from market.log_key import KEY_FILE, load_log_key
 from market.models import Checkpoint, LedgerEntry, TreeNode, TreeState
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from core.app import create_app
 from core.db import db
-from market import clock
+from core import clock
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL") or None
 

@@ -86,7 +86,7 @@ def case_body(**overrides) -> dict:
     month ago and due in two months; ``overrides`` replace top-level fields."""
     from datetime import timedelta
 
-    from market import clock
+    from core import clock
 
     today = clock.today_in_china()
     body = {
@@ -102,11 +102,11 @@ def case_body(**overrides) -> dict:
 
 
 def on_china_date(day: date, hour: int = 10) -> None:
-    """Freeze ``market.clock`` at ``hour`` o'clock China time on ``day``, given in UTC as
+    """Freeze ``core.clock`` at ``hour`` o'clock China time on ``day``, given in UTC as
     the ledger stores it (the app fixture lets the clock run again after each test)."""
     from datetime import datetime, time, timezone
 
-    from market import clock
+    from core import clock
 
     clock.set_now(datetime.combine(day, time(hour), tzinfo=clock.CHINA).astimezone(timezone.utc))
 

@@ -4,8 +4,9 @@ from flask import current_app
 
 from core.db import db
 from core.errors import Forbidden, Invalid
-from market import clock, orders
-from market.errors import WrongState
+from core import clock
+from market import orders
+from core.errors import WrongState
 from market.models import Payment
 
 

@@ -9,7 +9,8 @@ from flask import current_app
 
 from core.db import db
 from core.errors import NotFound, ServiceUnavailable
-from market import clock, orders
+from core import clock
+from market import orders
 from market.models import Order, Payment, StripeEvent
 from market.payments import gateway
 from market.payments.stripe import CheckoutSession, PaymentGatewayError

@@ -8,7 +8,7 @@ from core.auth import current_organization, public, require_role
 from core.db import db, transaction
 from core.schemas import page_of, page_schema
 from market import compensation, compensation_payment
-from market.routes import json_response
+from core.responses import json_response
 from market.schemas import (
     CaseArgs, CaseCreatedOut, CaseDocumentIn, CaseDocumentOut, CaseEventOut, CaseFullOut, CaseIn,
     CaseLinkOut, CaseOut, CasePaymentIn, CasePaymentPageOut, OrderOut, PublicCaseOut,

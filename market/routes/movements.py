@@ -7,7 +7,7 @@ from core.auth import current_organization, public, require_role
 from core.db import db, transaction
 from core.schemas import page_of, page_schema
 from market import idempotency, retirements, transfers
-from market.routes import json_response
+from core.responses import json_response
 from market.schemas import RetirementArgs, RetirementIn, RetirementOut, TransferIn, TransferOut
 
 blp = Blueprint("movements", __name__, url_prefix="/api/v1",

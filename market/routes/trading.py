@@ -11,7 +11,7 @@ from core.schemas import page_of, page_schema
 from market import listings, order_flow, orders
 from market.payments import StripeNotConfigured, available_methods, bank, checkout, gateway
 from market.payments.stripe import InvalidWebhook, PaymentGatewayError
-from market.routes import json_response
+from core.responses import json_response
 from market.schemas import (
     BankConfirmationIn, ListingArgs, ListingIn, ListingOut, OrderIn, OrderOut, PaymentMethodsOut,
 )

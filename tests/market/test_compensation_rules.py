@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 
 from factories import case_body, give, make_authority, make_listing, make_lot, make_org
-from market import clock, compensation_cover
+from core import clock
+from market import compensation_cover
 
 SHAPE = {"code", "status", "message", "errors"}
 

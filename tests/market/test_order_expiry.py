@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 from factories import make_listing, make_lot, make_org
-from market import clock, jobs
+from core import clock
+from market import jobs
 
 
 def test_bank_transfer_reservation_expires_after_its_window(app, client, runner):

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from factories import make_listing, make_lot, make_org
-from market import clock, jobs
+from core import clock
+from market import jobs
 from tests.fakestripe import FakeStripe, sign_webhook
 
 WEBHOOK_SECRET = "whsec_registry_test"

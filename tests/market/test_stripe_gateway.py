@@ -95,14 +95,16 @@ def test_expire_closes_an_open_session_and_refuses_a_closed_one(gateway, fake):
 
 
 def test_create_with_the_same_idempotency_key_returns_the_first_session(gateway, fake):
-    first = create(gateway, key="order-3-checkout")
+    # One deadline for every call: a clock tick between two calls would change the body.
+    deadline = in_an_hour()
+    first = create(gateway, key="order-3-checkout", expires_at=deadline)
     count = len(fake.sessions)
 
-    again = create(gateway, key="order-3-checkout")
+    again = create(gateway, key="order-3-checkout", expires_at=deadline)
 
     assert again == first and len(fake.sessions) == count
     with pytest.raises(PaymentGatewayError) as refused:
-        create(gateway, key="order-3-checkout", number="TH-2025-000999")
+        create(gateway, key="order-3-checkout", number="TH-2025-000999", expires_at=deadline)
     assert refused.value.error_type == "idempotency_error"
 
 
