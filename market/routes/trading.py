@@ -15,10 +15,12 @@ from core.responses import json_response
 from market.schemas import (
     BankConfirmationIn, ListingArgs, ListingIn, ListingOut, OrderIn, OrderOut, PaymentMethodsOut,
 )
+from market.schemas import OrderArgs
 
 blp = Blueprint("trading", __name__, url_prefix="/api/v1",
                 description="Marketplace: listings, orders and payments")
 ListingPage = page_schema(ListingOut, "ListingPage")
+OrderPage = page_schema(OrderOut, "OrderPage")
 order_out = OrderOut()  # one instance: a schema is built once, not per request
 
 
@@ -134,3 +136,17 @@ class StripeWebhook(MethodView):
         with transaction():
             outcome = checkout.handle_event(event)
         return json_response({"received": True, "outcome": outcome}, 200)
+
+
+# Its own class on the same path as placing an order (GET beside POST), so the list can
+# grow its filters without touching the placing route.
+@blp.route("/orders", endpoint="OrderList")
+class OrderList(MethodView):
+    @require_role("buyer", "registry_admin")
+    @blp.arguments(OrderArgs(), location="query")
+    @blp.response(200, OrderPage)
+    def get(self, args):
+        """Orders, newest first: a buyer its own, the registry admin all."""
+        page, per_page = args.pop("page"), args.pop("per_page")
+        return page_of(orders.search_orders(current_organization(), **args), page, per_page,
+                       db.session)
