@@ -57,5 +57,5 @@ DEFAULTS = {
     # trip per request); a connection lost anyway fails one request and the pool renews.
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 900},
     "JSON_SORT_KEYS": False,
-    "DOMAINS": ("market", "certificates", "events"),
+    "DOMAINS": ("market", "certificates", "events", "cases"),
 }

@@ -3,7 +3,6 @@
 
 def init_app(app, api) -> None:
     from market import cli, jobs, models, pages, payments, transparency  # noqa: F401 (models: tables)
-    from market import compensation_cover
     from market.routes import movements, registry, trading
 
     api.register_blueprint(registry.blp)
@@ -14,4 +13,3 @@ def init_app(app, api) -> None:
     jobs.init_app(app)
     transparency.init_app(app, api)  # log routes, checkpoint job, audit check
     cli.init_app(app)
-    compensation_cover.init_app(app, api)  # 以碳代偿: routes, pages, case_id rule, overdue job
