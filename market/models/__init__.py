@@ -8,11 +8,9 @@ from market.models.ledger import LedgerEntry, LedgerHead
 from market.models.lots import Lot, SerialBlock
 from market.models.movements import Retirement, Transfer
 from market.models.trading import Listing, Order, OrderItem, Payment, StripeEvent
-from market.models.transparency import Checkpoint, TreeNode, TreeState
 
 __all__ = [
     "Counter", "IdempotencyRecord", "IssuanceRequest", "LedgerEntry", "LedgerHead", "Lot",
     "Listing", "Methodology", "Order", "OrderItem", "Payment", "Retirement", "SerialBlock",
     "StripeEvent", "Transfer",
-    "Checkpoint", "TreeNode", "TreeState",  # transparency log
 ]

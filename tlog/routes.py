@@ -14,7 +14,7 @@ from marshmallow import fields, validate
 from core.auth import public
 from core.db import transaction
 from core.schemas import BaseSchema
-from market import transparency
+from tlog import transparency
 
 blp = Blueprint("transparency", __name__, url_prefix="/api/v1/transparency",
                 description="Transparency log of the ledger: RFC 9162 Merkle tree, "

@@ -1,6 +1,6 @@
 """The transparency log at scale: appending through ``sync_tree`` and inclusion proofs.
 
-    .venv/bin/python benchmarks/tlog.py
+    .venv/bin/python benchmarks/tlog_bench.py
 
 On a fresh PostgreSQL database (``registry_tlog_bench`` on 127.0.0.1, recreated each run):
 
@@ -90,7 +90,7 @@ def _median_ms(func, args_list) -> float:
 def measure() -> dict:
     """Run both measurements on a fresh database and return the figures."""
     from core.db import db, transaction
-    from market import merkle, transparency
+    from tlog import merkle, transparency
 
     url = common.fresh_database(DATABASE)
     dsn = common.psycopg_dsn(url)

@@ -2,7 +2,7 @@
 
 Leaf i is SHA-256(0x00 ‖ canonical JSON of ledger entry i), exactly the item
 ``GET /api/v1/ledger`` serves (DOMAIN.md §6). The tree lives in ``tlog_nodes`` as
-complete subtrees (see market.merkle), so roots and proofs read O(log n) rows.
+complete subtrees (see tlog.merkle), so roots and proofs read O(log n) rows.
 
 Entries reach the tree *after* they commit: a retirement only appends its ledger row
 and never hashes, and ``sync_tree`` (a job every minute, and on demand from the
@@ -23,9 +23,11 @@ from core.db import db, is_postgresql, transaction
 from core.errors import Invalid, NotFound
 from core.jobs import register_job
 from core import clock
-from market import audit, ledger, merkle, signed_note
-from market.log_key import KEY_FILE, load_log_key
-from market.models import Checkpoint, LedgerEntry, TreeNode, TreeState
+from market import audit, ledger
+from market.models import LedgerEntry
+from tlog import merkle, signed_note
+from tlog.log_key import KEY_FILE, load_log_key
+from tlog.models import Checkpoint, TreeNode, TreeState
 
 SYNC_BATCH = 10_000  # leaves hashed and stored per round trip
 _KEYS_PER_SELECT = 500  # (level, index) pairs in one tuple IN
@@ -335,8 +337,8 @@ def _check_checkpoint() -> list[str]:
 
 def init_app(app, api) -> None:
     """Serve the log, sign checkpoints every minute, and add the log to ``flask audit``."""
-    from market.routes.transparency import blp
+    from tlog.routes import blp
 
     api.register_blueprint(blp)
-    register_job(app, sign_checkpoint_job, id="market.transparency.sign_checkpoint", minutes=1)
+    register_job(app, sign_checkpoint_job, id="tlog.sign_checkpoint", minutes=1)
     audit.register(check_log)

@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from core.db import db, transaction
 from factories import give, make_lot, make_org
 from tampering import assert_refused, tamper
-from market import merkle, transparency
-from market.log_key import KEY_FILE
-from market.models import Checkpoint, TreeNode
-from market.signed_note import open_checkpoint
+from tlog import merkle, transparency
+from tlog.log_key import KEY_FILE
+from tlog.models import Checkpoint, TreeNode
+from tlog.signed_note import open_checkpoint
 
 # --- RFC 9162 §2.1, transcribed literally over the items of GET /api/v1/ledger ---------
 

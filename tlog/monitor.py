@@ -1,6 +1,6 @@
 """The public monitor of the registry's transparency log, for anyone to run.
 
-    python -m certificates.monitor https://registry.example [--state monitor.json]
+    python -m tlog.monitor https://registry.example [--state monitor.json]
 
 It uses only the public HTTP API. It fetches the log key and the signed checkpoint,
 verifies the signature, pages through the whole ledger replaying every item (each
@@ -27,9 +27,9 @@ from pathlib import Path
 import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from market import merkle
 from market.replay import IllegalHistory, Replay
-from market.signed_note import open_checkpoint
+from tlog import merkle
+from tlog.signed_note import open_checkpoint
 
 PAGE = 1000  # the ledger's largest page
 
@@ -186,7 +186,7 @@ def run(base_url: str, state_path: Path | None = None) -> Report:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m certificates.monitor",
+    parser = argparse.ArgumentParser(prog="python -m tlog.monitor",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("base_url",
                         help="the registry's public origin, e.g. https://registry.example")
