@@ -3,6 +3,11 @@ public monitor. Sits on market (tlog → market → core); certificates build on
 
 
 def init_app(app, api) -> None:
-    from tlog import models, transparency  # noqa: F401 (models: tables)
+    """Serve the log, sign checkpoints every minute, and add the log to ``flask audit``."""
+    from core.jobs import register_job
+    from market import audit as market_audit
+    from tlog import audit, checkpoints, models, routes  # noqa: F401 (models: tables)
 
-    transparency.init_app(app, api)  # log routes, checkpoint job, audit check
+    api.register_blueprint(routes.blp)
+    register_job(app, checkpoints.sign_checkpoint_job, id="tlog.sign_checkpoint", minutes=1)
+    market_audit.register(audit.check_log)
