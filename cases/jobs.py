@@ -12,5 +12,6 @@ def flag_overdue_cases_job() -> list[int]:
 
 
 def init_app(app) -> None:
-    # The id predates the cases package; it is the name operators see in `flask jobs`.
+    # The id keeps its name from before cases left market: `flask jobs` shows it and the
+    # suite asserts it.
     register_job(app, flag_overdue_cases_job, id="market.flag_overdue_cases", hours=24)
