@@ -2,7 +2,6 @@
 transfers, retirements, listings, orders, payments and compensation cases."""
 
 from market.models.counters import Counter
-from market.models.idempotency import IdempotencyRecord
 from market.models.issuance import IssuanceRequest, Methodology
 from market.models.ledger import LedgerEntry, LedgerHead
 from market.models.lots import Lot, SerialBlock
@@ -12,8 +11,8 @@ from market.models.transparency import Checkpoint, TreeNode, TreeState
 from market.models.cases import CaseDocument, CaseEvent, CompensationCase
 
 __all__ = [
-    "Counter", "IdempotencyRecord", "IssuanceRequest", "LedgerEntry", "LedgerHead", "Lot",
-    "Listing", "Methodology", "Order", "OrderItem", "Payment", "Retirement", "SerialBlock",
+    "Counter", "IssuanceRequest", "LedgerEntry", "LedgerHead", "Lot", "Listing",
+    "Methodology", "Order", "OrderItem", "Payment", "Retirement", "SerialBlock",
     "StripeEvent", "Transfer",
     "Checkpoint", "TreeNode", "TreeState",  # transparency log
     "CaseDocument", "CaseEvent", "CompensationCase",  # 以碳代偿
