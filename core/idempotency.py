@@ -2,12 +2,13 @@
 (status and body) and does nothing again; the same key with another body is refused.
 
 ``@idempotent(scope)`` goes right above the view function, below ``@blp.arguments`` (it
-fingerprints the loaded body, the view's first argument) and ``@blp.response``. It opens
-the view's transaction itself, so the view does not: the key row is inserted first, in
-the use case's own transaction, under a unique constraint. A concurrent duplicate waits
-on that constraint (PostgreSQL) or on the write lock (SQLite ``BEGIN IMMEDIATE``) until
-the first commits, then replays its answer. If the first fails, its key row rolls back
-with it and the key is free again.
+fingerprints the loaded body, the view's last positional argument) and ``@blp.response``;
+the view returns a finished response (``json_response``), whose status and body are
+what a repeated request gets back. It opens the view's transaction itself, so the view
+does not: the key row is inserted first, in the use case's own transaction, under a
+unique constraint. A concurrent duplicate waits on that constraint (PostgreSQL) or on
+the write lock (SQLite ``BEGIN IMMEDIATE``) until the first commits, then replays its
+answer. If the first fails, its key row rolls back with it and the key is free again.
 
 A view whose answer needs work after commit (a Stripe Checkout Session is opened with no
 lock held) returns ``AfterCommit``: the key commits with the use case as "in progress",
@@ -59,7 +60,7 @@ def idempotent(scope: str):
             record_id = None
             with transaction():
                 if key is not None:
-                    record, replay = _claim(scope, key, fingerprint(args[1]))
+                    record, replay = _claim(scope, key, fingerprint(args[-1]))
                     if replay is not None:
                         return replay
                     record_id = record.id
