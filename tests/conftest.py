@@ -12,6 +12,7 @@ from core.db import db
 from core import clock
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL") or None
+pytest_plugins = ["stripe_fixtures"]
 
 
 def _migrate(url: str, keys_dir) -> None:

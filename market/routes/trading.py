@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from core.auth import current_organization, public, require_role
 from core.db import db, transaction
 from core.errors import DomainError
+from core.idempotency import AfterCommit, idempotent
 from core.schemas import page_of, page_schema
 from market import listings, order_flow, orders
 from market.payments import StripeNotConfigured, available_methods, bank, checkout, gateway
@@ -65,11 +66,16 @@ class Orders(MethodView):
     @require_role("buyer")
     @blp.arguments(OrderIn())
     @blp.response(201, OrderOut)
+    @idempotent("orders")
     def post(self, data):
         buyer = current_organization()
-        result = order_flow.create_order(buyer, **data, dump=order_out.dump,
-                                         idempotency_scope="orders")
-        return result if not isinstance(result, dict) else json_response(result, 201)
+        order = order_flow.place(buyer, **data)
+        if not order_flow.needs_checkout(order):
+            return json_response(order_out.dump(order), 201)
+        order_id = order.id
+        return AfterCommit(
+            lambda: json_response(order_flow.check_out(buyer, order_id, order_out.dump), 201),
+            frees_key_on=(checkout.PaymentsUnavailable,))
 
 
 @blp.route("/orders/<id:order_id>")
