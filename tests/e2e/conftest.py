@@ -14,10 +14,11 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 def browser():
-    """Package-scoped, not session-scoped: Playwright's sync API keeps an event loop
-    running in this thread, and the rest of the suite signs PDFs with asyncio."""
+    """One browser for the session. Playwright's sync API keeps an event loop running in
+    this thread while it lives, and the rest of the suite signs PDFs with asyncio in this
+    thread, so browser tests are collected last (tests/conftest.py)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
