@@ -78,8 +78,7 @@ def configure_cookie(app) -> None:
     Under TESTING the flag stays off unless set, because the test client speaks http and
     would not send a Secure cookie back."""
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config["SESSION_COOKIE_SAMESITE"] = app.config["SESSION_COOKIE_SAMESITE"] or "Lax"
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     if app.config.get("SESSION_COOKIE_SECURE") is None:
         app.config["SESSION_COOKIE_SECURE"] = (
             app.config["BASE_URL"].startswith("https://") and not app.testing)
