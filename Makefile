@@ -8,9 +8,9 @@ DEB_RUN     := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-mi
 # Browser tests drive Debian's Chromium through Playwright.
 DEB_TEST    := chromium
 
-.PHONY: setup run test system system-test schema clean
+.PHONY: setup run test system system-test schema translations clean
 
-setup: system $(VENV)/.installed schema
+setup: system $(VENV)/.installed translations schema
 
 system:
 	@$(MAKE) --no-print-directory _apt PACKAGES="$(DEB_RUN)"
@@ -31,6 +31,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m pip install -q --upgrade pip
 	$(PYTHON) -m pip install -q -e '.[test]'
 	touch $@
+
+# Every package's Flask-Babel catalogs (<package>/translations, core/people/translations …).
+translations: $(VENV)/.installed
+	@for dir in $$(find . -path ./$(VENV) -prune -o -type d -name translations -print); do \
+		$(VENV)/bin/pybabel compile -d $$dir || exit 1; \
+	done
 
 schema:
 	@mkdir -p instance

@@ -38,9 +38,11 @@ def create_app(config: dict | None = None) -> Flask:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     errors.init_app(app, api)
 
-    from core import cli, docs, jobs, pages, routes
+    from core import cli, docs, i18n, jobs, pages, people, routes
 
+    i18n.init_app(app)
     routes.init_app(app, api)
+    people.init_app(app, api)
     docs.init_app(app)
     pages.init_app(app)
     cli.init_app(app)

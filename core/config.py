@@ -16,6 +16,11 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _flag(name: str) -> bool | None:
+    value = os.environ.get(name)
+    return None if value in (None, "") else value.lower() in ("1", "true", "yes")
+
+
 def from_environment() -> dict:
     """The settings of a running service, taken from the process environment."""
     return {
@@ -41,6 +46,12 @@ def from_environment() -> dict:
         # Name of the transparency log in checkpoints; defaults to "<host of BASE_URL>/log".
         "TRANSPARENCY_LOG_ORIGIN": os.environ.get("TRANSPARENCY_LOG_ORIGIN") or None,
         "CASE_ID_NUMBER_KEY": os.environ.get("CASE_ID_NUMBER_KEY") or None,
+        # Session cookie: Secure follows BASE_URL (https) unless set to 1 or 0 here.
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
+        # Failed sign-ins allowed per client address and email (Flask-Limiter notation).
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
+        # Where the rate limiter counts: memory:// per process; redis://… shared by workers.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
     }
 
 

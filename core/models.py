@@ -2,11 +2,12 @@
 
 import hashlib
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core import clock
 from core.db import attach_loaded, db
 
 KINDS = (
@@ -55,16 +56,22 @@ class Organization(db.Model):
         return any(role in (self.roles or []) for role in roles)
 
 
+TOKEN_LIFETIME = timedelta(days=365)
+
+
 class ApiToken(db.Model):
-    """A bearer token of an organisation; only its SHA-256 is stored."""
+    """A bearer token of an organisation (a machine acting with its roles). Only its
+    SHA-256 is stored; it stops working when it expires or is revoked."""
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    name: Mapped[str | None] = mapped_column(sa.String(100))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     prefix: Mapped[str] = mapped_column(sa.String(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organization = relationship("Organization", back_populates="tokens")
@@ -73,15 +80,38 @@ class ApiToken(db.Model):
     def hash(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
+    @classmethod
+    def create(cls, organization: Organization, *, name: str | None = None,
+               expires_at: datetime | None = None) -> tuple["ApiToken", str]:
+        """A new token row and its secret (the secret is never stored nor shown again)."""
+        secret = "jlr_" + secrets.token_urlsafe(32)
+        moment = clock.now()
+        row = cls(organization=organization, name=name, token_hash=cls.hash(secret),
+                  prefix=secret[:12], created_at=moment,
+                  expires_at=expires_at or moment + TOKEN_LIFETIME)
+        db.session.add(row)
+        db.session.flush()
+        return row, secret
+
+    @property
+    def state(self) -> str:
+        """``active``, ``expired`` or ``revoked``, as of the registry's clock."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= clock.now() else "active"
+
+    def revoke(self) -> None:
+        """Refuse the token from now on (revoking twice keeps the first moment)."""
+        if self.revoked_at is None:
+            self.revoked_at = clock.now()
+
 
 def issue_token(organization: Organization) -> str:
-    """Create a token for ``organization`` and return it; it is never shown again."""
-    token = "jlr_" + secrets.token_urlsafe(32)
-    db.session.add(
-        ApiToken(organization=organization, token_hash=ApiToken.hash(token), prefix=token[:12])
-    )
-    db.session.flush()
-    return token
+    """Create a token for ``organization`` valid one year and return its secret.
+
+    Kept for factories, the demo and benchmarks; people use
+    ``core.people.tokens.issue_token`` (names and lifetimes)."""
+    return ApiToken.create(organization)[1]
 
 
 # Every authenticated request runs this: built once, on the tables.
@@ -89,15 +119,17 @@ _ORGS, _TOKENS = Organization.__table__, ApiToken.__table__
 TOKEN_OWNER = (sa.select(*_ORGS.columns)
                .join(_TOKENS, _TOKENS.c.organization_id == _ORGS.c.id)
                .where(_TOKENS.c.token_hash == sa.bindparam("token_hash"),
-                      _TOKENS.c.revoked_at.is_(None)))
+                      _TOKENS.c.revoked_at.is_(None),
+                      _TOKENS.c.expires_at > sa.bindparam("now", type_=UTCDateTime())))
 
 
 def find_token_owner(token: str) -> Organization | None:
-    """The organisation of a valid, unrevoked token, in one query.
+    """The organisation of a valid token (neither revoked nor expired), in one query.
 
     Read as plain columns and attached to the session (every authenticated request runs
     this)."""
-    row = db.session.execute(TOKEN_OWNER, {"token_hash": ApiToken.hash(token)}).first()
+    row = db.session.execute(
+        TOKEN_OWNER, {"token_hash": ApiToken.hash(token), "now": clock.now()}).first()
     return attach_loaded(Organization, dict(row._mapping)) if row is not None else None
 
 

@@ -1,4 +1,5 @@
-"""Organisations and their tokens (registry administrator), plus public look-ups."""
+"""Organisations (registry administrator), plus public look-ups. Their users and tokens
+are core/people's."""
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -8,7 +9,7 @@ from core.auth import public, require_role
 from core.credit_code import is_valid_credit_code
 from core.db import db, transaction
 from core.errors import Conflict, NotFound
-from core.models import KINDS, ROLES, Organization, issue_token
+from core.models import KINDS, ROLES, Organization
 from core.schemas import BaseSchema
 
 blp = Blueprint("organizations", __name__, url_prefix="/api/v1/organizations",
@@ -34,10 +35,6 @@ class OrganizationOut(BaseSchema):
     kind = fields.String()
     roles = fields.List(fields.String())
     credit_code = fields.String(allow_none=True)
-
-
-class TokenOut(BaseSchema):
-    token = fields.String()
 
 
 def create_organization(name: str, kind: str, roles: list[str], credit_code: str | None):
@@ -75,15 +72,6 @@ class OrganizationById(MethodView):
     @blp.response(200, OrganizationOut)
     def get(self, org_id):
         return get_organization(org_id)
-
-
-@blp.route("/<id:org_id>/tokens")
-class OrganizationTokens(MethodView):
-    @require_role("registry_admin")
-    @blp.response(201, TokenOut)
-    def post(self, org_id):
-        with transaction():
-            return {"token": issue_token(get_organization(org_id))}
 
 
 def init_app(app, api) -> None:

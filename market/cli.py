@@ -29,8 +29,12 @@ def seed() -> None:
     """Add demo organisations, methodologies and lots (idempotent)."""
     with transaction():
         tokens = demo_module.seed()
+        accounts = demo_module.seed_users()
     for name, token in tokens.items():
         click.echo(f"{name}\t{token}")
+    click.echo(f"demo sign-in at /login (password {demo_module.DEMO_PASSWORD}):")
+    for name, email in accounts:
+        click.echo(f"  {email}\t{name}")
     click.echo(f"demo data ready ({len(tokens)} new organisations)")
 
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from core.credit_code import check_character
 from core.db import db
 from core.models import Organization, issue_token
+from core.people.users import create_user, find_user_by_email
 from market import issuance, listings
 
 ORGANIZATIONS = [
@@ -26,6 +27,22 @@ ORGANIZATIONS = [
     ("长春新区零碳产业园管理委员会", "pilot", ["buyer"], "11220100MB1H89012"),
     ("长春市中级人民法院", "court", ["case_authority"], "11220100MB1J90123"),
     ("吉林省绿色发展基金会", "ngo", ["buyer"], "53220000MJ1K01234"),
+]
+
+# One person per demo organisation, all with this password (`make run` prints them).
+DEMO_PASSWORD = "tanhui-demo-2026"
+DEMO_USERS = [
+    ("吉林省生态环境厅", "admin@demo.tanhui.jl.cn", "周敏"),
+    ("长春市轨道交通集团有限公司", "metro@demo.tanhui.jl.cn", "李建国"),
+    ("吉林畅行共享单车运营有限公司", "bike@demo.tanhui.jl.cn", "王晓东"),
+    ("碳惠吉林平台运营中心", "platform@demo.tanhui.jl.cn", "刘洋"),
+    ("吉林省低碳核证技术中心", "verifier@demo.tanhui.jl.cn", "陈静"),
+    ("长春市机关事务管理局", "agency@demo.tanhui.jl.cn", "张伟"),
+    ("吉林长白山文旅集团有限公司", "changbaishan@demo.tanhui.jl.cn", "赵丽"),
+    ("东北亚博览会执行委员会办公室", "expo@demo.tanhui.jl.cn", "孙鹏"),
+    ("长春新区零碳产业园管理委员会", "park@demo.tanhui.jl.cn", "吴芳"),
+    ("长春市中级人民法院", "court@demo.tanhui.jl.cn", "郑法官"),
+    ("吉林省绿色发展基金会", "foundation@demo.tanhui.jl.cn", "何晴"),
 ]
 
 METHODOLOGIES = [
@@ -76,6 +93,14 @@ def seed() -> dict[str, str]:
     if not db.session.execute(sa.select(issuance.Lot.id)).first():
         _issue_and_list()
     return tokens
+
+
+def seed_users() -> list[tuple[str, str]]:
+    """Create the missing demo users; return (organisation, email) of every one."""
+    for org_name, email, person in DEMO_USERS:
+        if find_user_by_email(email) is None:
+            create_user(_org(org_name), email=email, name=person, password=DEMO_PASSWORD)
+    return [(org_name, email) for org_name, email, _person in DEMO_USERS]
 
 
 def _issue_and_list() -> None:

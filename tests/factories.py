@@ -120,3 +120,17 @@ def make_event(host: Actor, **fields) -> int:
             "expected_attendees": 5_000, **fields}
     with transaction() as session:
         return register_event(session.get(Organization, host.id), **body).id
+
+
+PASSWORD = "长白山天池-2026"
+
+
+def make_user(org: Actor, email: str | None = None, password: str | None = PASSWORD,
+              name: str = "王小明") -> str:
+    """A user of ``org`` through the use case; returns the (lowercased) email."""
+    from core.people.users import create_user
+
+    email = email or f"user{next(_names)}@example.cn"
+    with transaction() as session:
+        return create_user(session.get(Organization, org.id), email=email, name=name,
+                           password=password).email
