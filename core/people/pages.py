@@ -14,6 +14,7 @@ from core import clock
 from core import workspace as workspace_menu
 from core.db import transaction
 from core.errors import DomainError
+from core.page_forms import show_errors
 from core.people import tokens, users
 from core.people.errors import InvitationInvalid
 from core.people.forms import (ChangePasswordForm, ConfirmForm, LoginForm, NewPasswordForm,
@@ -37,17 +38,6 @@ def beijing_date(moment) -> str:
     """The China Standard Time date of a stored UTC moment (YYYY-MM-DD)."""
     return moment.astimezone(clock.CHINA).date().isoformat()
 
-
-def show_errors(form, error: DomainError) -> None:
-    """Put a use case's refusal beside the fields it names (else above the form)."""
-    placed = False
-    for name, messages in error.errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, *messages]
-            placed = True
-    if not placed:
-        form.form_errors.append(error.message)
 
 
 def _failed_sign_in(response) -> bool:

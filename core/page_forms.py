@@ -1,0 +1,50 @@
+"""What every page edge shares: role-gated pages and a use case's refusal placed beside
+the form fields it names.
+
+    @bp.route("/orders/<number>")
+    @page_role_required("buyer", "registry_admin")
+    def order(number):
+        organization = current_organization_of_user()
+"""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from core.errors import DomainError
+from core.models import Organization
+
+
+def current_organization_of_user() -> Organization:
+    """The signed-in person's organisation (call inside a ``page_role_required`` page)."""
+    return current_user.organization
+
+
+def page_role_required(*roles: str):
+    """Signed-out visitors go to ``/login?next=…``; a signed-in person whose organisation
+    holds none of ``roles`` gets 403. With no roles, any signed-in person passes."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if roles and not current_user.organization.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def show_errors(form, error: DomainError) -> None:
+    """Put a use case's refusal beside the fields it names (else above the form)."""
+    placed = False
+    for name, messages in error.errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, *messages]
+            placed = True
+    if not placed:
+        form.form_errors.append(error.message)
