@@ -3,7 +3,7 @@
 
 def init_app(app, api) -> None:
     from certificates import cli, models, pages, rendering, retirement_certificates, routes  # noqa: F401
-    from certificates import compensation_certificates
+    from certificates import compensation_certificates, labels  # noqa: F401
     from core.jobs import register_job
 
     retirement_certificates.connect()

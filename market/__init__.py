@@ -3,7 +3,7 @@
 
 def init_app(app, api) -> None:
     from market import cli, jobs, models, pages, payments, transparency  # noqa: F401 (models: tables)
-    from market import compensation_cover
+    from market import compensation_cover, labels  # noqa: F401 (labels: registered tables)
     from market.routes import movements, registry, trading
 
     api.register_blueprint(registry.blp)
