@@ -44,7 +44,7 @@ CATALOG_DIRS  = $(wildcard */translations */*/translations)
 catalogs: $(VENV)/.installed
 	@for dir in $(CATALOG_DIRS); do \
 		if ls $$dir/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-			$(PYBABEL) compile -q -d $$dir -D messages || exit 1; \
+			$(PYBABEL) -q compile -d $$dir -D messages || exit 1; \
 		fi; \
 	done
 
@@ -58,13 +58,13 @@ messages: $(VENV)/.installed
 		for nested in $$pkg/*/translations; do \
 			[ -d "$$nested" ] && ignore="$$ignore --ignore-dirs=$$(basename $$(dirname $$nested))"; \
 		done; \
-		$(PYBABEL) extract -q -F babel.cfg -k _l -k zh_ -k en_ --no-location --sort-output \
+		$(PYBABEL) -q extract -F babel.cfg -k _l -k zh_ -k en_ --no-location --sort-output \
 			$$ignore -o $$dir/messages.pot $$pkg || exit 1; \
 		if [ -f $$dir/zh/LC_MESSAGES/messages.po ]; then \
-			$(PYBABEL) update -q -i $$dir/messages.pot -d $$dir -l zh -D messages \
+			$(PYBABEL) -q update -i $$dir/messages.pot -d $$dir -l zh -D messages \
 				--no-fuzzy-matching --ignore-obsolete || exit 1; \
 		else \
-			$(PYBABEL) init -q -i $$dir/messages.pot -d $$dir -l zh -D messages || exit 1; \
+			$(PYBABEL) -q init -i $$dir/messages.pot -d $$dir -l zh -D messages || exit 1; \
 		fi; \
 	done
 	@$(MAKE) --no-print-directory catalogs

@@ -17,11 +17,13 @@ Templates get, besides ``_()`` and ``{% trans %}``:
 * ``current_locale``, ``lang_url(code)`` for the language switch.
 """
 
+from functools import lru_cache
 from glob import glob
 from pathlib import Path
 
-from flask import has_request_context, request, url_for
-from flask_babel import Babel, force_locale, get_locale, gettext
+from babel import support
+from flask import has_app_context, has_request_context, request, url_for
+from flask_babel import Babel, force_locale, get_locale, gettext, refresh
 from markupsafe import Markup
 
 from core import formatting, labels
@@ -58,6 +60,12 @@ def current_locale() -> str:
         else DEFAULT_LOCALE
 
 
+def choose_afresh():
+    """Flask-Babel caches the locale on ``g``, which an app context shared by several
+    requests (tests, CLI) would carry from one request to the next."""
+    refresh()
+
+
 def remember_choice(response):
     """A ``?lang=`` choice sticks: later pages are in that language without it."""
     choice = request.args.get("lang")
@@ -69,9 +77,21 @@ def remember_choice(response):
 
 def in_locale(locale: str, message: str, **variables) -> str:
     """``message`` translated into ``locale`` whatever the request's language (both
-    halves of a bilingual PDF)."""
+    halves of a bilingual PDF). Outside an app (a PDF preview script) the catalogs are
+    read directly."""
+    if not has_app_context():
+        text = _offline_translations(locale).gettext(message)
+        return text % variables if variables else text
     with force_locale(locale):
         return gettext(message, **variables)
+
+
+@lru_cache(maxsize=len(LOCALES))
+def _offline_translations(locale: str) -> support.Translations:
+    merged = support.Translations()
+    for directory in translation_directories():
+        merged.merge(support.Translations.load(directory, [locale]))
+    return merged
 
 
 def lang_url(locale: str) -> str:
@@ -115,6 +135,7 @@ def init_app(app) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(translation_directories()))
     babel.init_app(app, locale_selector=select_locale)
+    app.before_request(choose_afresh)
     app.after_request(remember_choice)
     env = app.jinja_env
     env.filters.update(
@@ -124,3 +145,13 @@ def init_app(app) -> None:
     env.globals.update(label=labels.label, lang_url=lang_url, current_locale=current_locale,
                        locales=LOCALES)
 
+
+
+def N_(message: str) -> str:
+    """Marks a message id for extraction where it is translated later (``bilingual``)."""
+    return message
+
+
+def bilingual(message: str, **variables) -> tuple[str, str]:
+    """``(Chinese, English)`` of a message id: the two halves of a certificate's label."""
+    return in_locale("zh", message, **variables), in_locale("en", message, **variables)

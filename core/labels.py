@@ -6,7 +6,7 @@ them through ``label(kind, code)``, so a raw key never reaches a page. Core's ow
 (organisation kinds, roles) are defined below.
 """
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, lazy_gettext as _l
 
 TABLES: dict[str, dict] = {}
 
@@ -49,3 +49,12 @@ ROLES = register("role", {
     "buyer": _l("Buyer"),
     "case_authority": _l("Case authority"),
 })
+
+
+def bilingual_label(kind: str, code) -> tuple[str, str]:
+    """``(Chinese, English)`` label of a code, for certificates that carry both."""
+    with force_locale("zh"):
+        zh = label(kind, code)
+    with force_locale("en"):
+        en = label(kind, code)
+    return zh, en

@@ -25,7 +25,7 @@ CLAIM_STATUSES = register("claim_status", {
     "committed": _l("Committed"),
     "awaiting_offset": _l("Awaiting offset"),
     "neutral": _l("Carbon neutral"),
-    "overdue": _l("Overdue"),
+    "overdue": _l("Overdue, not offset"),
 })
 
 FOOTPRINT_STAGES = register("footprint_stage", {

@@ -63,7 +63,7 @@ PAYMENT_METHODS = register("payment_method", {
 
 CASE_STATUSES = register("case_status", {
     "open": _l("In progress"),
-    "fulfilled": _l("Fulfilled"),
+    "fulfilled": _l("Obligation fulfilled"),
     "overdue": _l("Overdue"),
 })
 
