@@ -6,6 +6,7 @@ import pytest
 from flask_babel import force_locale
 
 from core import labels
+from factories import make_org
 from core.formatting import amount_in_words, format_date, format_datetime, format_money, \
     format_tonnes
 
@@ -93,3 +94,29 @@ def test_pages_show_labels_not_codes(client):
     assert "机构运营碳中和" in page and ">organization_operations<" not in page
     english = client.get("/registry?lang=en").get_data(as_text=True)
     assert "Offsetting organisation operations" in english
+
+
+def test_api_errors_follow_accept_language_and_keep_their_code(client):
+    chinese = client.get("/api/v1/orders/JLO-2026-999999")
+    english = client.get("/api/v1/orders/JLO-2026-999999", headers={"Accept-Language": "en"})
+    assert chinese.status_code == english.status_code
+    assert chinese.json["code"] == english.json["code"]
+    assert chinese.json["message"] != english.json["message"]
+    no_token_zh = client.post("/api/v1/retirements", json={})
+    no_token_en = client.post("/api/v1/retirements", json={},
+                              headers={"Accept-Language": "en-US,en;q=0.8"})
+    assert no_token_zh.json["code"] == no_token_en.json["code"] == "unauthorized"
+    assert no_token_zh.json["message"] == "需要提供 Bearer 令牌。"
+    assert no_token_en.json["message"] == "A bearer token is required."
+
+
+def test_validation_messages_are_translated_field_by_field(client):
+    buyer = make_org("buyer")
+    zh = client.post("/api/v1/retirements", headers=buyer.headers, json={"purpose": "voluntary"})
+    en = client.post("/api/v1/retirements", json={"purpose": "voluntary"},
+                     headers={**buyer.headers, "Accept-Language": "en"})
+    assert zh.status_code == en.status_code == 422
+    assert zh.json["code"] == en.json["code"] == "validation_error"
+    assert zh.json["message"] == "请求无效。" and en.json["message"] == "The request is not valid."
+    assert "缺少必填字段。" in zh.json["errors"]["quantity_kg"]
+    assert "Missing data for required field." in en.json["errors"]["quantity_kg"]
