@@ -9,7 +9,7 @@
     hello-world Flask route (``hello_app`` below) served by the same gunicorn
     configuration (workers, threads, environment) to the same number of clients: target
     at least 0.5 ×. A few retirements are seeded first so that certificates exist;
-(c) the transparency log (``tlog.measure()``): an inclusion proof in a 1 000 000-entry
+(c) the transparency log (``tlog_bench.measure()``): an inclusion proof in a 1 000 000-entry
     tree under 20 ms (through the HTTP endpoint), appending 100 000 entries under 10 s.
 
 Ends with one table of figures, ratios and PASS/FAIL per target. Exit status 0 when every
@@ -94,7 +94,7 @@ def drop_database(name: str) -> str:
         with psycopg.connect(common.PG_ADMIN_DSN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         return f"{name} dropped"
-    except psycopg.Error as error:  # e.g. another run of tlog.py is using it
+    except psycopg.Error as error:  # e.g. another run of tlog_bench.py is using it
         return f"{name} NOT dropped: {str(error).strip()}"
 
 
@@ -257,12 +257,12 @@ def measure_get(args, instance_dir: str) -> dict:
 # --- (c) transparency log ------------------------------------------------------------------
 
 def measure_tlog() -> dict:
-    import tlog
+    import tlog_bench
 
     try:
-        figures = tlog.measure()
+        figures = tlog_bench.measure()
     finally:
-        dropped = drop_database(tlog.DATABASE)
+        dropped = drop_database(tlog_bench.DATABASE)
     return {**figures, "dropped": dropped}
 
 
@@ -323,7 +323,7 @@ def main(argv=None) -> int:
                      f"{log['proof_baseline_memory_ms']:.3f}",
                      f"{log['proof_http_ms'] / log['proof_baseline_memory_ms']:.0f}",
                      f"< {PROOF_TARGET_MS:.0f} ms", verdict(ok)))
-        rows.append(("    transparency.inclusion ms", f"{log['proof_ms']:.2f}", "", "", "", ""))
+        rows.append(("    proofs.inclusion ms", f"{log['proof_ms']:.2f}", "", "", "", ""))
         ok = log["append_s"] < APPEND_TARGET_S
         passed &= ok
         rows.append(("(c) append 100 000 via sync_tree, s", f"{log['append_s']:.2f}",

@@ -3,11 +3,10 @@
 
 def init_app(app, api) -> None:
     from certificates import cli, models, pages, rendering, retirement_certificates, routes  # noqa: F401
-    from certificates import compensation_certificates, labels  # noqa: F401
+    from certificates import labels  # noqa: F401 (registered label tables)
     from core.jobs import register_job
 
     retirement_certificates.connect()
-    compensation_certificates.connect()  # 以碳代偿: the certificate of a fulfilled case
     api.register_blueprint(routes.blp)
     app.register_blueprint(pages.bp)
     cli.init_app(app)

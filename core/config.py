@@ -57,5 +57,7 @@ DEFAULTS = {
     # trip per request); a connection lost anyway fails one request and the pool renews.
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 900},
     "JSON_SORT_KEYS": False,
-    "DOMAINS": ("market", "certificates", "events"),
+    # Imported and wired in this order, lowest layer first, so a layer's signal receivers
+    # and audit checks are registered before those of the layers above it.
+    "DOMAINS": ("market", "tlog", "certificates", "events", "cases"),
 }

@@ -99,3 +99,21 @@ def find_token_owner(token: str) -> Organization | None:
     this)."""
     row = db.session.execute(TOKEN_OWNER, {"token_hash": ApiToken.hash(token)}).first()
     return attach_loaded(Organization, dict(row._mapping)) if row is not None else None
+
+
+class IdempotencyRecord(db.Model):
+    """The answer given to one organisation's first request under one ``Idempotency-Key``
+    (``response`` is empty while that request is still being answered)."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (sa.UniqueConstraint("organization_id", "scope", "key",
+                                          name="uq_idempotency_records_org_scope_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
+    scope: Mapped[str] = mapped_column(sa.String(32))
+    key: Mapped[str] = mapped_column(sa.String(255))
+    request_hash: Mapped[str] = mapped_column(sa.String(64))
+    status_code: Mapped[int | None] = mapped_column(sa.Integer)
+    response: Mapped[dict | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -14,12 +14,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core.db import db
-from core.errors import Forbidden, Invalid
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.i18n import N_
 from core.labels import label
 from events import claims
 from events.models import Event, NeutralityClaim
 from market import audit, signals, subjects
+from market.models import Retirement
 
 
 def _check_host(organization, claim: NeutralityClaim, what: str) -> None:
@@ -107,3 +108,84 @@ def connect() -> None:
     subjects.register("claim_id", check_claim_retirement)
     signals.retirement_created.connect(count_retirement)
     audit.register(check_neutral_claims)
+
+
+class RetirementNotAttachable(Conflict):
+    """An earlier retirement that cannot cover this claim (DOMAIN.md §8); the subclasses'
+    codes say which rule refused it."""
+
+    code = "retirement_not_attachable"
+
+
+class RetirementAlreadyAttached(RetirementNotAttachable):
+    code = "retirement_already_attached"
+
+
+class RetirementPurposeMismatch(RetirementNotAttachable):
+    code = "retirement_purpose_mismatch"
+
+
+class RetirementPeriodOutside(RetirementNotAttachable):
+    code = "retirement_period_outside_claim"
+
+
+class RetirementNotOwned(Forbidden):
+    code = "retirement_not_owned"
+
+
+LOCK_RETIREMENT = (sa.select(Retirement).where(Retirement.id == sa.bindparam("retirement_id"))
+                   .with_for_update().execution_options(populate_existing=True))
+
+
+def _check_fits(retirement: Retirement, claim: NeutralityClaim) -> None:
+    """Purpose and period (see ``attach_retirement``); raises RetirementNotAttachable."""
+    field = {"retirement_id": [f"Retirement {retirement.number}."]}
+    if any(link is not None for link in (retirement.event_id, retirement.claim_id,
+                                         retirement.case_id)):
+        raise RetirementAlreadyAttached(
+            f"Retirement {retirement.number} already covers an event, claim or case; a "
+            "retirement covers at most one.", field)
+    if retirement.purpose != claim.purpose:
+        raise RetirementPurposeMismatch(
+            f"A {claim.subject} claim is covered by retirements for {claim.purpose}; "
+            f"{retirement.number} was for {retirement.purpose}.", field)
+    start, end = retirement.period_start, retirement.period_end
+    if start is None and claim.subject == "event":
+        return  # an event's retirement need not name a period; its dates are the event's
+    if start is None or end is None or start < claim.period_start or end > claim.period_end:
+        raise RetirementPeriodOutside(
+            f"The retirement's period ({start} — {end}) must lie within the claim's "
+            f"({claim.period_start} — {claim.period_end}).", field)
+
+
+def attach_retirement(organization, claim: NeutralityClaim,
+                      retirement_id: int) -> NeutralityClaim:
+    """Let an earlier retirement of the host cover its claim (DOMAIN.md §8), with the same
+    link a retirement made with ``event_id`` or ``claim_id`` carries; when that completes
+    the cover the claim becomes neutral with its certificate, as on the direct path.
+
+    It fits when it is the host's own (403 otherwise), covers no event, claim or case yet,
+    has the claim's purpose (organization_operations, pilot_neutrality, event_neutrality)
+    and a period within the claim's; an event's retirement may carry no period. Locks:
+    ledger head, claim, then the retirement row, so of two attaches of one retirement the
+    second waits and then finds it covering something (409).
+    """
+    claims.check_host(organization, claim)
+    claim = claims.lock_claim(claim.id)
+    retirement = db.session.execute(LOCK_RETIREMENT,
+                                    {"retirement_id": retirement_id}).scalar_one_or_none()
+    if retirement is None:
+        raise NotFound("No such retirement.", {"retirement_id": ["No such retirement."]})
+    if retirement.organization_id != organization.id:
+        raise RetirementNotOwned("Only the organisation that retired the units may attach "
+                                 "the retirement.", {"retirement_id": ["Not yours."]})
+    _check_fits(retirement, claim)
+    if claim.is_neutral:
+        raise claims.AlreadyNeutral("The claim is already carbon neutral.")
+    if claim.subject == "event":
+        retirement.event_id = claim.event.id
+    else:
+        retirement.claim_id = claim.id
+    db.session.flush()
+    claims.achieve_if_covered(claim)
+    return claim

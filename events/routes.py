@@ -16,6 +16,8 @@ from events.models import Footprint
 from events.schemas import (
     ClaimIn, ClaimOut, EventIn, EventOut, FootprintIn, FootprintOut, NeutralizeIn,
 )
+from events import covering
+from events.schemas import AttachRetirementIn
 from market import payments
 from core.responses import json_response
 from market.schemas import OrderOut
@@ -113,3 +115,29 @@ class ClaimNeutralize(MethodView):
         with transaction():
             plan = neutralize.plan_neutralization(org, claims.get_claim(claim_id))
         return json_response(neutralize.place(org, plan, data["payment_method"]), 201)
+
+
+@blp.route("/claims/<id:claim_id>/retirements")
+class ClaimRetirements(MethodView):
+    @require_role("buyer")
+    @blp.arguments(AttachRetirementIn())
+    @blp.response(200, ClaimOut)
+    def post(self, data, claim_id):
+        """Attach an earlier retirement of the claim's host (purpose and period must fit)."""
+        with transaction():
+            return views.claim_view(covering.attach_retirement(
+                current_organization(), claims.get_claim(claim_id), data["retirement_id"]))
+
+
+@blp.route("/events/<id:event_id>/retirements")
+class EventRetirements(MethodView):
+    @require_role("buyer")
+    @blp.arguments(AttachRetirementIn())
+    @blp.response(200, EventOut)
+    def post(self, data, event_id):
+        """Attach an earlier event_neutrality retirement of the host that covers nothing yet."""
+        with transaction():
+            event = hosting.get_event(event_id)
+            covering.attach_retirement(current_organization(), event.claim,
+                                       data["retirement_id"])
+            return views.event_view(event)

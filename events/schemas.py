@@ -6,7 +6,7 @@ and travel modes refused); counts and kilograms are strict integers.
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from core.schemas import BaseSchema, Kg, StrictInt
+from core.schemas import BaseSchema, Id, Kg, StrictInt
 from events.footprint import FootprintInputs
 from events.models import EVENT_KINDS, STAGES
 from market.schemas.trading import PaymentMethod
@@ -139,3 +139,9 @@ class FactorSetOut(BaseSchema):
     loaded_at = fields.DateTime()
     current = fields.Boolean()
     document = fields.Dict()
+
+
+class AttachRetirementIn(BaseSchema):
+    """An earlier retirement of the host to count for its claim or event."""
+
+    retirement_id = Id(required=True)

@@ -11,9 +11,5 @@ class AlreadyIssued(Conflict):
     code = "already_issued"
 
 
-class IdempotencyKeyReused(Conflict):
-    code = "idempotency_key_reused"
-
-
 class MethodologyNotFiled(Invalid):
     code = "methodology_not_filed"

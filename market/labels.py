@@ -1,5 +1,5 @@
 """Labels of the market's codes (purposes, scenarios, statuses, unit states, payment
-methods) and, until ``cases/`` has its own, of compensation cases. See ``core.labels``."""
+methods). See ``core.labels``."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -59,25 +59,4 @@ UNIT_STATES = register("unit_state", {
 PAYMENT_METHODS = register("payment_method", {
     "stripe": _l("Online payment (card, Alipay, WeChat Pay)"),
     "bank_transfer": _l("Bank transfer"),
-})
-
-CASE_STATUSES = register("case_status", {
-    "open": _l("In progress"),
-    "fulfilled": _l("Obligation fulfilled"),
-    "overdue": _l("Overdue"),
-})
-
-AUTHORITY_KINDS = register("authority_kind", {
-    "court": _l("Court"),
-    "procuratorate": _l("Procuratorate"),
-    "eco_bureau": _l("Eco-environment bureau"),
-})
-
-CASE_DOCUMENT_KINDS = register("case_document_kind", {
-    "commitment_letter": _l("Commitment letter"),
-    "court_notice": _l("Court notice to the eco-environment bureau"),
-    "bureau_commission": _l("Bureau commission"),
-    "loss_assessment_opinion": _l("Loss assessment opinion"),
-    "restoration_design": _l("Restoration design"),
-    "payment_notice": _l("Payment notice"),
 })

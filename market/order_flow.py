@@ -1,44 +1,54 @@
 """Placing an order from an edge (API route, case payment link, neutralize helper).
 
-Two steps, two transactions: reserve and price (one transaction), then — for Stripe —
-open the Checkout Session with no lock held and attach it (a second transaction). If
-Stripe cannot open a session, the reservation is cancelled and 503 is raised.
+Two steps, two transactions: reserve and price (``place``, in the edge's transaction),
+then — for Stripe — open the Checkout Session with no lock held and attach it
+(``check_out``, its own transactions). If Stripe cannot open a session, the reservation
+is cancelled and 503 is raised.
 """
 
 from core.db import db, transaction
-from market import idempotency, orders, payments
+from market import orders, payments
 from market.models import Order
 from market.payments import checkout
 
 
-def create_order(buyer, *, items: list[dict], payment_method: str, retirement: dict | None,
-                 dump, idempotency_scope: str | None = None, on_placed=None):
-    """Place the order; returns the dumped order (or a replayed response) and the status.
-    ``on_placed(order)`` runs in the placing transaction (a case records its link order)."""
+def place(buyer, *, items: list[dict], payment_method: str, retirement: dict | None,
+          on_placed=None) -> Order:
+    """Reserve and price the order in the caller's transaction. ``on_placed(order)`` runs
+    in it too (a case records its link order)."""
     payments.require_method(payment_method)
-    with transaction():
-        record, replay = (idempotency.claim(buyer, idempotency_scope, {
-            "items": items, "payment_method": payment_method, "retirement": retirement})
-            if idempotency_scope else (None, None))
-        if replay is not None:
-            return replay
-        order = orders.place_order(buyer, items=items, payment_method=payment_method,
-                                   retirement=retirement)
-        if on_placed is not None:
-            on_placed(order)
-        if payment_method == "bank_transfer":
-            body = dump(order)
-            idempotency.remember(record, 201, body)
-            return body
-        order_id, record_id = order.id, record.id if record else None
+    order = orders.place_order(buyer, items=items, payment_method=payment_method,
+                               retirement=retirement)
+    if on_placed is not None:
+        on_placed(order)
+    return order
+
+
+def needs_checkout(order: Order) -> bool:
+    """Whether the placed order still waits for a Stripe Checkout Session."""
+    return order.payment_method != "bank_transfer"
+
+
+def check_out(buyer, order_id: int, dump) -> dict:
+    """After the placing transaction committed: open the Checkout Session, attach it and
+    return the dumped order; if Stripe refuses, cancel the reservation and re-raise."""
     try:
         session = checkout.open_checkout(db.session.get(Order, order_id))
     except checkout.PaymentsUnavailable:
         with transaction():
             orders.cancel_order(buyer, order_id)
-            idempotency.forget(record_id)
         raise
     with transaction():
-        body = dump(checkout.attach_checkout(order_id, session))
-        idempotency.remember(idempotency.reload(record_id), 201, body)
-    return body
+        return dump(checkout.attach_checkout(order_id, session))
+
+
+def create_order(buyer, *, items: list[dict], payment_method: str, retirement: dict | None,
+                 dump, on_placed=None) -> dict:
+    """Place the order (both steps, each in its own transaction); returns the dumped order."""
+    with transaction():
+        order = place(buyer, items=items, payment_method=payment_method,
+                      retirement=retirement, on_placed=on_placed)
+        if not needs_checkout(order):
+            return dump(order)
+        order_id = order.id
+    return check_out(buyer, order_id, dump)

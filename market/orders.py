@@ -9,11 +9,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
 
 from core.db import db
-from core.errors import Invalid, NotFound
+from core.errors import Forbidden, Invalid, NotFound
 from core.labels import label
 from core.models import Organization
 from core.rounding import amount_fen
@@ -240,3 +240,30 @@ def get_order(organization, order_id: int) -> Order:
                              or organization.has_role("registry_admin")):
         raise NotFound(_("No such order."))
     return order
+
+
+def search_orders(organization, *, status: str | None = None, number: str | None = None,
+                  reference: str | None = None, organization_id: int | None = None):
+    """The orders ``organization`` may see, newest first, as a select for one page.
+
+    The registry admin sees every order (or one buyer's, by ``organization_id``); anyone
+    else only its own, and asking for another organisation's orders is 403. ``number``
+    (JLO-…) and ``reference`` (the bank-transfer 附言) match in any case. ``status`` is
+    the status as read now, so a pending order past its window counts as expired.
+    """
+    stmt = sa.select(Order).options(selectinload(Order.items)).order_by(Order.id.desc())
+    if organization.has_role("registry_admin"):
+        if organization_id is not None:
+            stmt = stmt.where(Order.buyer_id == organization_id)
+    elif organization_id not in (None, organization.id):
+        raise Forbidden("An organisation sees only its own orders.",
+                        {"organization_id": ["Only your own organisation."]})
+    else:
+        stmt = stmt.where(Order.buyer_id == organization.id)
+    if status is not None:
+        stmt = stmt.where(Order.reads_as(status, clock.now()))
+    if number is not None:
+        stmt = stmt.where(Order.number == number.strip().upper())
+    if reference is not None:
+        stmt = stmt.where(Order.bank_reference == reference.strip().upper())
+    return stmt

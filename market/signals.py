@@ -9,7 +9,3 @@ _signals = Namespace()
 
 #: sent with ``retirement=`` after a retirement is flushed (its blocks settled)
 retirement_created = _signals.signal("retirement-created")
-
-#: sent with ``case=`` when retirements first cover a compensation case (it is fulfilled
-#: and carries its certificate number)
-case_fulfilled = _signals.signal("case-fulfilled")

@@ -13,6 +13,7 @@ from core.db import db
 from core import clock
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL") or None
+pytest_plugins = ["stripe_fixtures"]
 
 
 def pytest_sessionstart(session):
@@ -115,6 +116,9 @@ def runner(app):
 
 
 def pytest_collection_modifyitems(config, items):
+    # Browser tests last: while the shared browser lives, this thread runs Playwright's
+    # event loop, and in-process PDF signing (asyncio.run) must not meet it.
+    items.sort(key=lambda item: "browser" in item.keywords)
     if POSTGRES_URL:
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (TEST_DATABASE_URL)")

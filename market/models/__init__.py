@@ -1,20 +1,15 @@
 """Market models: methodologies, issuance, lots and serial blocks, the ledger,
-transfers, retirements, listings, orders, payments and compensation cases."""
+transfers, retirements, listings, orders, payments."""
 
 from market.models.counters import Counter
-from market.models.idempotency import IdempotencyRecord
 from market.models.issuance import IssuanceRequest, Methodology
 from market.models.ledger import LedgerEntry, LedgerHead
 from market.models.lots import Lot, SerialBlock
 from market.models.movements import Retirement, Transfer
 from market.models.trading import Listing, Order, OrderItem, Payment, StripeEvent
-from market.models.transparency import Checkpoint, TreeNode, TreeState
-from market.models.cases import CaseDocument, CaseEvent, CompensationCase
 
 __all__ = [
-    "Counter", "IdempotencyRecord", "IssuanceRequest", "LedgerEntry", "LedgerHead", "Lot",
-    "Listing", "Methodology", "Order", "OrderItem", "Payment", "Retirement", "SerialBlock",
+    "Counter", "IssuanceRequest", "LedgerEntry", "LedgerHead", "Lot", "Listing",
+    "Methodology", "Order", "OrderItem", "Payment", "Retirement", "SerialBlock",
     "StripeEvent", "Transfer",
-    "Checkpoint", "TreeNode", "TreeState",  # transparency log
-    "CaseDocument", "CaseEvent", "CompensationCase",  # 以碳代偿
 ]

@@ -83,6 +83,23 @@ class Order(db.Model):
     def quantity_kg(self) -> int:
         return sum(item.quantity_kg for item in self.items)
 
+    def status_at(self, moment: datetime) -> str:
+        """The status as of ``moment``: a pending order past ``expires_at`` reads as
+        expired at once, whether or not the expiry job has released its units yet."""
+        if self.is_pending and self.expires_at <= moment:
+            return "expired"
+        return self.status
+
+    @classmethod
+    def reads_as(cls, status: str, moment: datetime):
+        """SQL condition for orders whose ``status_at(moment)`` is ``status``."""
+        lapsed = sa.and_(cls.status == "pending_payment", cls.expires_at <= moment)
+        if status == "expired":
+            return sa.or_(cls.status == "expired", lapsed)
+        if status == "pending_payment":
+            return sa.and_(cls.status == "pending_payment", cls.expires_at > moment)
+        return cls.status == status
+
 
 class OrderItem(db.Model):
     """One listing's share of an order, priced once when the order is placed."""

@@ -4,9 +4,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from core.auth import current_organization, public, require_role
-from core.db import db, transaction
+from core.db import db
+from core.idempotency import idempotent
 from core.schemas import page_of, page_schema
-from market import idempotency, retirements, transfers
+from market import retirements, transfers
 from core.responses import json_response
 from market.schemas import RetirementArgs, RetirementIn, RetirementOut, TransferIn, TransferOut
 
@@ -24,15 +25,10 @@ class Transfers(MethodView):
     @require_role(*HOLDER_ROLES)
     @blp.arguments(TransferIn())
     @blp.response(201, TransferOut)
+    @idempotent("transfers")
     def post(self, data):
-        org = current_organization()
-        with transaction():
-            record, replay = idempotency.claim(org, "transfers", data)
-            if replay is not None:
-                return replay
-            body = transfer_out.dump(transfers.transfer_units(org, **data))
-            idempotency.remember(record, 201, body)
-        return json_response(body, 201)
+        transfer = transfers.transfer_units(current_organization(), **data)
+        return json_response(transfer_out.dump(transfer), 201)
 
 
 @blp.route("/retirements")
@@ -51,15 +47,10 @@ class Retirements(MethodView):
     @require_role(*HOLDER_ROLES)
     @blp.arguments(RetirementIn())
     @blp.response(201, RetirementOut)
+    @idempotent("retirements")
     def post(self, data):
-        org = current_organization()
-        with transaction():
-            record, replay = idempotency.claim(org, "retirements", data)
-            if replay is not None:
-                return replay
-            body = retirement_out.dump(retirements.retire_units(org, data))
-            idempotency.remember(record, 201, body)
-        return json_response(body, 201)
+        retirement = retirements.retire_units(current_organization(), data)
+        return json_response(retirement_out.dump(retirement), 201)
 
 
 @blp.route("/retirements/<id:retirement_id>")

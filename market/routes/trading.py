@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from core.auth import current_organization, public, require_role
 from core.db import db, transaction
 from core.errors import DomainError
+from core.idempotency import AfterCommit, idempotent
 from core.schemas import page_of, page_schema
 from market import listings, order_flow, orders
 from market.payments import StripeNotConfigured, available_methods, bank, checkout, gateway
@@ -16,10 +17,12 @@ from core.responses import json_response
 from market.schemas import (
     BankConfirmationIn, ListingArgs, ListingIn, ListingOut, OrderIn, OrderOut, PaymentMethodsOut,
 )
+from market.schemas import OrderArgs
 
 blp = Blueprint("trading", __name__, url_prefix="/api/v1",
                 description="Marketplace: listings, orders and payments")
 ListingPage = page_schema(ListingOut, "ListingPage")
+OrderPage = page_schema(OrderOut, "OrderPage")
 order_out = OrderOut()  # one instance: a schema is built once, not per request
 
 
@@ -64,11 +67,16 @@ class Orders(MethodView):
     @require_role("buyer")
     @blp.arguments(OrderIn())
     @blp.response(201, OrderOut)
+    @idempotent("orders")
     def post(self, data):
         buyer = current_organization()
-        result = order_flow.create_order(buyer, **data, dump=order_out.dump,
-                                         idempotency_scope="orders")
-        return result if not isinstance(result, dict) else json_response(result, 201)
+        order = order_flow.place(buyer, **data)
+        if not order_flow.needs_checkout(order):
+            return json_response(order_out.dump(order), 201)
+        order_id = order.id
+        return AfterCommit(
+            lambda: json_response(order_flow.check_out(buyer, order_id, order_out.dump), 201),
+            frees_key_on=(checkout.PaymentsUnavailable,))
 
 
 @blp.route("/orders/<id:order_id>")
@@ -135,3 +143,17 @@ class StripeWebhook(MethodView):
         with transaction():
             outcome = checkout.handle_event(event)
         return json_response({"received": True, "outcome": outcome}, 200)
+
+
+# Its own class on the same path as placing an order (GET beside POST), so the list can
+# grow its filters without touching the placing route.
+@blp.route("/orders", endpoint="OrderList")
+class OrderList(MethodView):
+    @require_role("buyer", "registry_admin")
+    @blp.arguments(OrderArgs(), location="query")
+    @blp.response(200, OrderPage)
+    def get(self, args):
+        """Orders, newest first: a buyer its own, the registry admin all."""
+        page, per_page = args.pop("page"), args.pop("per_page")
+        return page_of(orders.search_orders(current_organization(), **args), page, per_page,
+                       db.session)

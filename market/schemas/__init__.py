@@ -2,4 +2,3 @@
 
 from market.schemas.registry import *  # noqa: F401,F403
 from market.schemas.trading import *  # noqa: F401,F403
-from market.schemas.cases import *  # noqa: F401,F403

@@ -2,15 +2,16 @@
 
 from marshmallow import fields, validate
 
+from core import clock
 from core.schemas import MAX_ID, BaseSchema, Fen, Id, Kg, PageArgs
 from market.models.issuance import SCENARIOS
-from market.models.trading import PAYMENT_METHODS
+from market.models.trading import ORDER_STATUSES, PAYMENT_METHODS
 from market.payments.bank import receiving_account
 from market.units import lot_facts
 from market.schemas.registry import RetirementInstruction
 
 __all__ = ["PaymentMethod", "ListingIn", "ListingOut", "ListingArgs", "OrderItemIn", "OrderIn", "OrderOut",
-           "BankConfirmationIn", "PaymentMethodsOut"]
+           "BankConfirmationIn", "PaymentMethodsOut", "OrderArgs"]
 
 
 def PaymentMethod(**kwargs) -> fields.String:
@@ -76,7 +77,8 @@ class OrderOut(BaseSchema):
     id = fields.Integer()
     number = fields.String()
     buyer_id = fields.Integer()
-    status = fields.String()
+    # As read now: past expires_at a pending order is expired before the job releases it.
+    status = fields.Function(lambda order: order.status_at(clock.now()))
     payment_method = fields.String()
     total_fen = fields.Integer()
     currency = fields.String()
@@ -102,3 +104,13 @@ class PaymentMethodsOut(BaseSchema):
     methods = fields.List(fields.String())
     stripe_enabled = fields.Boolean()
     message = fields.String()
+
+
+class OrderArgs(PageArgs):
+    """Filters of ``GET /orders``: status as read now, number (JLO-…) or bank reference
+    (附言) in any case, and — for the registry admin — the buyer."""
+
+    status = fields.String(validate=validate.OneOf(ORDER_STATUSES))
+    number = fields.String(validate=validate.Length(min=1, max=32))
+    reference = fields.String(validate=validate.Length(min=1, max=32))
+    organization_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))

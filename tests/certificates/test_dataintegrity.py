@@ -2,7 +2,6 @@
 
 import copy
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -10,8 +9,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from certificates import dataintegrity
 
-SHARED_DIR = Path(os.environ.get("SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
-VECTOR = json.loads((SHARED_DIR / "testdata" / "eddsa-jcs-2022-vector.json").read_text("utf-8"))
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+VECTOR = json.loads((DATA_DIR / "eddsa-jcs-2022-vector.json").read_text("utf-8"))
 SIGNED = VECTOR["signed"]
 PUBLIC_KEY = dataintegrity.public_key_from_multibase(VECTOR["publicKeyMultibase"])
 PRIVATE_KEY = dataintegrity.private_key_from_multibase(VECTOR["privateKeyMultibase"])

@@ -1,42 +1,12 @@
 """A citizen's path through the site in Debian's Chromium (Playwright): home, marketplace,
 public registry, and verifying a certificate by number and by uploading its PDF."""
 
-import threading
-
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from factories import give, make_lot, make_org
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="zh-CN")
-        yield page
-        browser.close()
-
 
 def test_citizen_browses_and_verifies_a_certificate(app, client, runner, live_server, page,
                                                     tmp_path):

@@ -1,7 +1,6 @@
 """Stripe Checkout orders through the real stripe library and the fake Stripe API;
 webhooks signed with the test secret."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -9,21 +8,12 @@ import pytest
 from factories import make_listing, make_lot, make_org
 from core import clock
 from market import jobs
-from tests.fakestripe import FakeStripe, sign_webhook
-
-WEBHOOK_SECRET = "whsec_registry_test"
+from stripe_fixtures import deliver
 
 
 @pytest.fixture
-def fake():
-    with FakeStripe() as server:
-        yield server
-
-
-@pytest.fixture
-def app_config(fake):
-    return {"STRIPE_SECRET_KEY": "sk_test_registry", "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "STRIPE_API_BASE": fake.url}
+def app_config(stripe_config):
+    return stripe_config
 
 
 @pytest.fixture
@@ -35,14 +25,6 @@ def placed(client, app):
         "retirement": {"purpose": "voluntary", "beneficiary_name": "长春马拉松"}})
     assert response.status_code == 201, response.json
     return buyer, listing, response.json
-
-
-def deliver(client, fake, session_id, type_, *, secret=WEBHOOK_SECRET, event=None):
-    event = event or fake.event_for(session_id, type_)
-    payload = json.dumps(event).encode()
-    return client.post("/api/v1/payments/stripe/webhook", data=payload,
-                       content_type="application/json",
-                       headers={"Stripe-Signature": sign_webhook(payload, secret)})
 
 
 def session_of(fake, order):

@@ -15,16 +15,8 @@ from market.payments.stripe import (
     StripeGateway,
     session_expiry,
 )
-from tests.fakestripe import FakeStripe, sign_webhook
-
-SECRET_KEY = "sk_test_registry"
-WEBHOOK_SECRET = "whsec_test_registry"
-
-
-@pytest.fixture(scope="module")
-def fake():
-    with FakeStripe() as server:
-        yield server
+from tests.fakestripe import sign_webhook
+from stripe_fixtures import SECRET_KEY, WEBHOOK_SECRET
 
 
 @pytest.fixture

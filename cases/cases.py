@@ -4,9 +4,9 @@ obligor to buy and retire reductions for ecological damage.
 The authority opens the case with the ordered quantity exactly as judged. Retirements
 with purpose ``ecological_compensation`` and the case's ``case_id`` count towards it —
 made by the obligor's organisation, the authority, or whoever pays through the case's
-payment link (``compensation_payment``). When they cover the order the case is fulfilled
-and ``signals.case_fulfilled`` lets the certificate layer issue the compensation
-certificate in the same transaction. Every change is written to the case's audit trail.
+payment link (``cases.payment``). When they cover the order the case is fulfilled and
+``cases.cover`` issues the compensation certificate in the same transaction. Every change
+is written to the case's audit trail.
 """
 
 import secrets
@@ -15,14 +15,13 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from core.db import db
-from core.errors import Conflict, Forbidden, Invalid, NotFound
-from core.models import Organization
+from cases.models import AUTHORITY_KINDS, CaseDocument, CaseEvent, CompensationCase
+from cases.privacy import encrypt_id_number, hash_token, mask_name
 from core import clock
-from market.compensation_privacy import encrypt_id_number, hash_token, mask_name
-from core.errors import WrongState
+from core.db import db
+from core.errors import Conflict, Forbidden, Invalid, NotFound, WrongState
+from core.models import Organization
 from market.models import Retirement
-from market.models.cases import AUTHORITY_KINDS, CaseDocument, CaseEvent, CompensationCase
 from market.retirements import attach_serials
 
 DEFAULT_BENEFICIARY_WORDING = "{authority_name}（{case_number}）生态环境损害赔偿"
@@ -228,3 +227,19 @@ def case_retirements(case: CompensationCase) -> list[Retirement]:
     return attach_serials(db.session.execute(
         sa.select(Retirement).where(Retirement.case_id == case.id)
         .order_by(Retirement.id)).scalars().all())
+
+
+def flag_overdue_cases() -> list[int]:
+    """Open cases whose due date has passed (China time) uncovered become overdue.
+    Idempotent: a case is flagged once."""
+    today = clock.today_in_china()
+    cases = db.session.execute(
+        sa.select(CompensationCase).where(CompensationCase.status == "open",
+                                          CompensationCase.due_date < today)
+        .order_by(CompensationCase.id).with_for_update()).scalars().all()
+    for case in cases:
+        case.status = "overdue"
+        record_event(case, "overdue", actor="system", due_date=case.due_date.isoformat(),
+                     outstanding_kg=case.outstanding_kg)
+    db.session.flush()
+    return [case.id for case in cases]

@@ -1,20 +1,19 @@
 """以碳代偿履行证明: the compensation certificate a fulfilled case sends to its authority.
 
-``market`` announces a covered case with ``case_fulfilled`` inside the transaction of the
-retirement that covered it; this module answers with a signed credential (type
-``compensation``) under the number the case was given. The credential names the case and
+``cases.cover`` calls ``issue_compensation_certificate`` inside the transaction of the
+retirement that covered the case: a signed credential (type ``compensation``) under the
+number the case was given. The credential names the case and
 the masked obligor only — never the full name or ID number — and carries one
 ``retirement_claim`` per counted retirement, so verification checks every serial range
 against the ledger.
 """
 
+from cases.cases import case_retirements
 from certificates.credentials import issue_certificate, iso
 from certificates.retirement_certificates import retirement_claim, serial_details
 from core.db import db
 from core.formatting import china_date, format_tonnes
 from core.models import Organization
-from market.compensation import case_retirements
-from market.signals import case_fulfilled
 
 TITLE_ZH = "以碳代偿履行证明"
 TITLE_EN = "Certificate of Fulfilment of Ecological-Damage Compensation by Carbon Reductions"
@@ -87,11 +86,3 @@ def issue_compensation_certificate(case):
         subject=compensation_subject(case, retirements),
         view=compensation_view(case, retirements), subject_id=case.id,
         valid_from=case.fulfilled_at, name=f"{TITLE_ZH} / Compensation certificate")
-
-
-def _on_case_fulfilled(sender, case, **extra):
-    issue_compensation_certificate(case)
-
-
-def connect() -> None:
-    case_fulfilled.connect(_on_case_fulfilled)

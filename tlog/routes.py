@@ -14,7 +14,7 @@ from marshmallow import fields, validate
 from core.auth import public
 from core.db import transaction
 from core.schemas import BaseSchema
-from market import transparency
+from tlog import checkpoints, proofs, tree
 
 blp = Blueprint("transparency", __name__, url_prefix="/api/v1/transparency",
                 description="Transparency log of the ledger: RFC 9162 Merkle tree, "
@@ -70,9 +70,9 @@ class LogKeyOut(BaseSchema):
 
 def _cover(size: int) -> None:
     # Entries committed since the last sync are hashed now, in a transaction of their own.
-    if transparency.is_behind(size):
+    if tree.is_behind(size):
         with transaction():
-            transparency.sync_tree()
+            tree.sync_tree()
 
 
 @blp.route("/checkpoint")
@@ -83,10 +83,10 @@ class CurrentCheckpoint(MethodView):
                   example=EXAMPLE_CHECKPOINT)
     def get(self):
         """The signed checkpoint of the current tree (signed anew whenever the log grew)."""
-        checkpoint = transparency.fresh_checkpoint()
+        checkpoint = checkpoints.fresh_checkpoint()
         if checkpoint is None:
             with transaction():
-                note = transparency.latest_checkpoint().note
+                note = checkpoints.latest_checkpoint().note
         else:
             note = checkpoint.note
         return Response(note, mimetype="text/plain", headers={"Cache-Control": "no-cache"})
@@ -105,7 +105,7 @@ class InclusionProof(MethodView):
         has fewer than tree_size entries.
         """
         _cover(args["tree_size"])
-        return transparency.inclusion(args["index"], args["tree_size"])
+        return proofs.inclusion(args["index"], args["tree_size"])
 
 
 @blp.route("/proofs/consistency")
@@ -121,7 +121,7 @@ class ConsistencyProof(MethodView):
         first > second; 404 when the log has fewer than second entries.
         """
         _cover(args["second"])
-        return transparency.consistency(args["first"], args["second"])
+        return proofs.consistency(args["first"], args["second"])
 
 
 @blp.route("/log-key")
@@ -130,4 +130,4 @@ class LogKey(MethodView):
     @blp.response(200, LogKeyOut)
     def get(self):
         """The log's Ed25519 public key and the name its signature lines carry."""
-        return transparency.public_key_info()
+        return checkpoints.public_key_info()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from core.db import db
 from factories import case_body, make_authority, make_listing, make_lot, make_org
-from market.compensation_privacy import (
+from cases.privacy import (
     decrypt_id_number, is_valid_id_number, mask_name, resident_id_check,
 )
 

@@ -1,6 +1,6 @@
 """The transparency log at scale: appending through ``sync_tree`` and inclusion proofs.
 
-    .venv/bin/python benchmarks/tlog.py
+    .venv/bin/python benchmarks/tlog_bench.py
 
 On a fresh PostgreSQL database (``registry_tlog_bench`` on 127.0.0.1, recreated each run):
 
@@ -8,7 +8,7 @@ On a fresh PostgreSQL database (``registry_tlog_bench`` on 127.0.0.1, recreated 
   < 10 s), next to the baseline of recomputing the root naively over all leaves in memory,
   which is what every checkpoint would cost without stored subtrees;
 * prove: the median inclusion proof in a 1 000 000-entry tree stored in ``tlog_nodes``
-  (target < 20 ms), through ``transparency.inclusion`` and through the HTTP endpoint,
+  (target < 20 ms), through ``proofs.inclusion`` and through the HTTP endpoint,
   next to the same proof computed from an in-memory MemoryNodeStore;
 * and, for scale, the root of that tree and ``flask audit``'s log check over it.
 
@@ -90,7 +90,7 @@ def _median_ms(func, args_list) -> float:
 def measure() -> dict:
     """Run both measurements on a fresh database and return the figures."""
     from core.db import db, transaction
-    from market import merkle, transparency
+    from tlog import audit, checkpoints, merkle, proofs, tree
 
     url = common.fresh_database(DATABASE)
     dsn = common.psycopg_dsn(url)
@@ -109,7 +109,7 @@ def measure() -> dict:
             _fill_ledger(dsn, lot_id, lot_code, 1, APPEND_LEAVES)
             started = time.perf_counter()
             with transaction():
-                size = transparency.sync_tree()
+                size = tree.sync_tree()
             figures["append_s"] = time.perf_counter() - started
             assert size == APPEND_LEAVES
 
@@ -117,27 +117,27 @@ def measure() -> dict:
             leaves = _leaf_hashes(dsn, APPEND_LEAVES)
             naive = _naive_root(leaves)
             figures["append_baseline_naive_root_s"] = time.perf_counter() - started
-            assert naive == merkle.root(transparency.DbNodeStore(), APPEND_LEAVES)
+            assert naive == merkle.root(tree.DbNodeStore(), APPEND_LEAVES)
 
             _fill_ledger(dsn, lot_id, lot_code, APPEND_LEAVES, APPEND_LEAVES + 100)
             started = time.perf_counter()
             with transaction():
-                transparency.sign_checkpoint()
+                checkpoints.sign_checkpoint()
             figures["sync_100_more_and_sign_ms"] = (time.perf_counter() - started) * 1000
 
             # --- inclusion proofs in a 1 000 000-entry tree -----------------------------
             _fill_ledger(dsn, lot_id, lot_code, APPEND_LEAVES + 100, PROOF_TREE)
             started = time.perf_counter()
             with transaction():
-                transparency.sync_tree()
+                tree.sync_tree()
             figures["sync_to_1m_s"] = time.perf_counter() - started
             db.session.rollback()
 
             rng = random.Random(9162)
             indices = [(rng.randrange(PROOF_TREE), PROOF_TREE) for _ in range(PROOFS)]
-            store = transparency.DbNodeStore()
+            store = tree.DbNodeStore()
             figures["root_1m_ms"] = _median_ms(lambda: merkle.root(store, PROOF_TREE), [()] * 50)
-            figures["proof_ms"] = _median_ms(transparency.inclusion, indices)
+            figures["proof_ms"] = _median_ms(proofs.inclusion, indices)
             client = app.test_client()
             figures["proof_http_ms"] = _median_ms(
                 lambda i, n: client.get(
@@ -148,14 +148,14 @@ def measure() -> dict:
             figures["proof_baseline_memory_ms"] = _median_ms(
                 lambda i, n: merkle.inclusion_proof(memory, i, n), indices)
             for index, size in indices[:20]:
-                assert transparency.inclusion(index, size)["hashes"] == \
+                assert proofs.inclusion(index, size)["hashes"] == \
                     merkle.inclusion_proof(memory, index, size)
             del memory
 
             with transaction():
-                transparency.sign_checkpoint()
+                checkpoints.sign_checkpoint()
             started = time.perf_counter()
-            problems = transparency.check_log()
+            problems = audit.check_log()
             figures["audit_1m_s"] = time.perf_counter() - started
             assert problems == [], problems
     return figures
@@ -175,7 +175,7 @@ def report(figures: dict) -> str:
         f"inclusion proof in a {PROOF_TREE:,}-entry tree, median of {PROOFS}:",
         f"  HTTP endpoint (test client): {figures['proof_http_ms']:.2f} ms "
         f"({proof_ok} < {PROOF_TARGET_MS:.0f} ms)",
-        f"  transparency.inclusion (2 queries): {figures['proof_ms']:.2f} ms",
+        f"  proofs.inclusion (2 queries): {figures['proof_ms']:.2f} ms",
         f"  baseline, same proof from MemoryNodeStore: "
         f"{figures['proof_baseline_memory_ms']:.3f} ms",
         f"root of the {PROOF_TREE:,}-entry tree from tlog_nodes (median of 50): "

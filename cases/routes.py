@@ -4,15 +4,16 @@ bureaus, read by their parties, shown masked to the public, paid through a link.
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from cases import cases, payment
+from cases.schemas import (
+    CaseArgs, CaseCreatedOut, CaseDocumentIn, CaseDocumentOut, CaseEventOut, CaseFullOut, CaseIn,
+    CaseLinkOut, CaseOut, CasePaymentIn, CasePaymentPageOut, PublicCaseOut,
+)
 from core.auth import current_organization, public, require_role
 from core.db import db, transaction
-from core.schemas import page_of, page_schema
-from market import compensation, compensation_payment
 from core.responses import json_response
-from market.schemas import (
-    CaseArgs, CaseCreatedOut, CaseDocumentIn, CaseDocumentOut, CaseEventOut, CaseFullOut, CaseIn,
-    CaseLinkOut, CaseOut, CasePaymentIn, CasePaymentPageOut, OrderOut, PublicCaseOut,
-)
+from core.schemas import page_of, page_schema
+from market.schemas import OrderOut
 
 blp = Blueprint("compensation_cases", __name__, url_prefix="/api/v1",
                 description="以碳代偿 ecological-damage compensation cases")
@@ -26,7 +27,7 @@ class Cases(MethodView):
     @blp.response(200, CasePage)
     def get(self, args):
         """The cases the caller is party to (every case for the registry admin)."""
-        stmt = compensation.search_cases(current_organization(), status=args.get("status"))
+        stmt = cases.search_cases(current_organization(), status=args.get("status"))
         return page_of(stmt, args["page"], args["per_page"], db.session)
 
     @require_role("case_authority")
@@ -35,7 +36,7 @@ class Cases(MethodView):
     def post(self, data):
         """Open a case; the payment link in the answer is shown this once."""
         with transaction():
-            case, link = compensation.open_case(current_organization(), **data)
+            case, link = cases.open_case(current_organization(), **data)
             body = CaseFullOut().dump(case)
         return json_response({**body, "payment_link": link}, 201)
 
@@ -48,8 +49,8 @@ class CaseById(MethodView):
         """The case for its authority and the registry admin (full identity), or for the
         obligor's organisation (without the ID number); anyone else gets 404."""
         org = current_organization()
-        case = compensation.get_case(org, case_id)
-        schema = CaseFullOut if compensation.may_see_identity(org, case) else CaseOut
+        case = cases.get_case(org, case_id)
+        schema = CaseFullOut if cases.may_see_identity(org, case) else CaseOut
         return json_response(schema().dump(case), 200)
 
 
@@ -59,7 +60,7 @@ class CaseHistory(MethodView):
     @blp.response(200, CaseEventOut(many=True))
     def get(self, case_id):
         """Every change of the case with who made it and when, oldest first."""
-        return compensation.case_history(current_organization(), case_id)
+        return cases.case_history(current_organization(), case_id)
 
 
 @blp.route("/compensation-cases/<id:case_id>/documents")
@@ -70,7 +71,7 @@ class CaseDocuments(MethodView):
     def post(self, data, case_id):
         """File a reference to a document of the case (the authority only)."""
         with transaction():
-            return compensation.add_document(current_organization(), case_id, **data)
+            return cases.add_document(current_organization(), case_id, **data)
 
 
 @blp.route("/compensation-cases/<id:case_id>/payment-link")
@@ -80,7 +81,7 @@ class CasePaymentLink(MethodView):
     def post(self, case_id):
         """Issue a new payment link; the previous one stops working."""
         with transaction():
-            return {"payment_link": compensation.reissue_payment_link(current_organization(),
+            return {"payment_link": cases.reissue_payment_link(current_organization(),
                                                                       case_id)}
 
 
@@ -90,7 +91,7 @@ class PublicCase(MethodView):
     @blp.response(200, PublicCaseOut)
     def get(self, case_id):
         """The case without identity: obligor masked (first character + 某), no ID number."""
-        return compensation.get_public_case(case_id)
+        return cases.get_public_case(case_id)
 
 
 @blp.route("/public/compensation-cases/pay/<string:token>")
@@ -99,13 +100,13 @@ class CasePayment(MethodView):
     @blp.response(200, CasePaymentPageOut)
     def get(self, token):
         """What the payment link shows: the masked case, the rest to buy and its price."""
-        return compensation_payment.payment_view(token)
+        return payment.payment_view(token)
 
     @public
     @blp.arguments(CasePaymentIn())
     @blp.response(201, OrderOut)
     def post(self, data, token):
         """Buy and retire the outstanding quantity from the cheapest open listings."""
-        body = compensation_payment.pay_through_link(token, data["payment_method"],
+        body = payment.pay_through_link(token, data["payment_method"],
                                                      dump=OrderOut().dump)
         return json_response(body, 201)

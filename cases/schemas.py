@@ -1,4 +1,4 @@
-"""Schemas of compensation cases (以碳代偿): shape only; the rules live in market.compensation.
+"""Schemas of compensation cases (以碳代偿): shape only; the rules live in cases.cases.
 
 Three views of a case: ``CaseFullOut`` (authority and registry admin: full identity with
 the decrypted ID number), ``CaseOut`` (the obligor's organisation: no ID number) and
@@ -11,9 +11,9 @@ from flask import current_app
 from marshmallow import ValidationError, fields, pre_load, validate, validates, validates_schema
 
 from core.schemas import BaseSchema, Id, Kg, PageArgs
-from market.compensation import case_retirements
-from market.compensation_privacy import decrypt_id_number, is_valid_id_number
-from market.models.cases import CASE_ACTIONS, CASE_STATUSES, DOCUMENT_KINDS
+from cases.cases import case_retirements
+from cases.privacy import decrypt_id_number, is_valid_id_number
+from cases.models import CASE_ACTIONS, CASE_STATUSES, DOCUMENT_KINDS
 from market.schemas.trading import PaymentMethod
 
 __all__ = ["CaseIn", "CaseOut", "CaseFullOut", "CaseCreatedOut", "PublicCaseOut", "CaseArgs",

@@ -9,12 +9,12 @@ import rfc8785
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
-from certificates import monitor
+from tlog import monitor
 from core.db import db, is_postgresql
 from factories import give, make_lot, make_org
 from tampering import tamper
-from market.log_key import load_log_key
-from market.signed_note import checkpoint_body, sign_note
+from tlog.log_key import load_log_key
+from tlog.signed_note import checkpoint_body, sign_note
 
 
 @pytest.fixture

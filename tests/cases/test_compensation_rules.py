@@ -6,7 +6,7 @@ import pytest
 
 from factories import case_body, give, make_authority, make_listing, make_lot, make_org
 from core import clock
-from market import compensation_cover
+from cases import jobs as case_jobs
 
 SHAPE = {"code", "status", "message", "errors"}
 
@@ -167,13 +167,13 @@ def test_buy_and_retire_orders_for_someone_elses_case_are_refused(client, holder
 def test_a_case_falls_overdue_when_its_due_date_passes_uncovered(client, court, holder_case):
     case_id = holder_case["case"]["id"]
     due = clock.today_in_china() + timedelta(days=60)
-    assert compensation_cover.flag_overdue_cases_job() == []
+    assert case_jobs.flag_overdue_cases_job() == []
     clock.set_now(clock.now() + timedelta(days=60))
     assert clock.today_in_china() == due
-    assert compensation_cover.flag_overdue_cases_job() == []  # the due date itself is in time
+    assert case_jobs.flag_overdue_cases_job() == []  # the due date itself is in time
     clock.set_now(clock.now() + timedelta(days=1))
-    assert compensation_cover.flag_overdue_cases_job() == [case_id]
-    assert compensation_cover.flag_overdue_cases_job() == []  # idempotent
+    assert case_jobs.flag_overdue_cases_job() == [case_id]
+    assert case_jobs.flag_overdue_cases_job() == []  # idempotent
     seen = client.get(f"/api/v1/compensation-cases/{case_id}", headers=court.headers).json
     assert seen["status"] == "overdue"
     history = client.get(f"/api/v1/compensation-cases/{case_id}/history",

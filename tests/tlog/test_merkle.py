@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from market import merkle
+from tlog import merkle
 
 MAX_SIZE = 70
 

@@ -6,8 +6,8 @@ import hashlib
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from market import signed_note
-from market.signed_note import checkpoint_body, key_id, open_checkpoint, open_note, sign_note
+from tlog import signed_note
+from tlog.signed_note import checkpoint_body, key_id, open_checkpoint, open_note, sign_note
 
 # Known answers from golang.org/x/mod/sumdb/note (note_test.go / example_test.go),
 # the reference implementation of c2sp.org/signed-note. Verifier keys are

@@ -11,18 +11,17 @@ quantity, so a second click cannot buy the same tonnes twice.
 
 import sqlalchemy as sa
 
+from cases.cases import lock_case, record_event
+from cases.models import CompensationCase
+from cases.privacy import hash_token
+from core import clock
 from core.db import db
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, NotFound, WrongState
 from core.models import Organization
 from core.rounding import amount_fen
-from core import clock
 from market import listings, order_flow, orders
-from market.compensation import lock_case, record_event
-from market.compensation_privacy import hash_token
-from core.errors import WrongState
 from market.errors import InsufficientUnits
 from market.models import Order
-from market.models.cases import CompensationCase
 from market.payments import available_methods, require_method
 
 

@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from core.db import db, transaction
 from factories import give, make_lot, make_org
 from tampering import assert_refused, tamper
-from market import merkle, transparency
-from market.log_key import KEY_FILE
-from market.models import Checkpoint, TreeNode
-from market.signed_note import open_checkpoint
+from tlog import checkpoints, merkle, tree
+from tlog.log_key import KEY_FILE
+from tlog.models import Checkpoint, TreeNode
+from tlog.signed_note import open_checkpoint
 
 # --- RFC 9162 §2.1, transcribed literally over the items of GET /api/v1/ledger ---------
 
@@ -130,8 +130,8 @@ def test_new_checkpoint_appears_only_after_the_log_grew(client, registry):
     first = client.get("/api/v1/transparency/checkpoint").text
     assert client.get("/api/v1/transparency/checkpoint").text == first
     with transaction():
-        transparency.sign_checkpoint()
-    transparency.sign_checkpoint_job()
+        checkpoints.sign_checkpoint()
+    checkpoints.sign_checkpoint_job()
     assert db.session.execute(sa.select(sa.func.count()).select_from(Checkpoint)).scalar() == 1
 
     retire(client, buyer, 5)
@@ -150,7 +150,7 @@ def test_retirement_hashes_nothing_until_the_job_or_a_proof_syncs(client, regist
     checkpoint(client)
     nodes = node_count()
     retire(client, buyer, 5)
-    assert node_count() == nodes and transparency.tree_size() == 7
+    assert node_count() == nodes and tree.tree_size() == 7
 
     # A proof that needs the new entry hashes it on demand.
     response = client.get("/api/v1/transparency/proofs/inclusion?index=7&tree_size=8")
@@ -161,23 +161,23 @@ def test_retirement_hashes_nothing_until_the_job_or_a_proof_syncs(client, regist
 
     # The job catches up with the rest and signs.
     retire(client, buyer, 5)
-    transparency.sign_checkpoint_job()
-    assert transparency.tree_size() == 9
+    checkpoints.sign_checkpoint_job()
+    assert tree.tree_size() == 9
     assert db.session.execute(sa.select(sa.func.max(Checkpoint.tree_size))).scalar() == 9
 
 
 def test_sync_in_small_batches_builds_the_same_tree_and_restores_its_state_row(client, registry):
     with transaction():
-        assert transparency.sync_tree(batch=2) == 7
+        assert tree.sync_tree(batch=2) == 7
     with transaction():
-        assert transparency.sync_tree(batch=2) == 7  # nothing new: nothing changes
-    assert merkle.root(transparency.DbNodeStore(), 7) == naive_mth(ledger_data(client))
+        assert tree.sync_tree(batch=2) == 7  # nothing new: nothing changes
+    assert merkle.root(tree.DbNodeStore(), 7) == naive_mth(ledger_data(client))
 
     tamper("DELETE FROM tlog_state")  # the tree lost, as if restored without it
     tamper("DELETE FROM tlog_nodes")
     with transaction():
-        assert transparency.sync_tree() == 7
-    assert merkle.root(transparency.DbNodeStore(), 7) == naive_mth(ledger_data(client))
+        assert tree.sync_tree() == 7
+    assert merkle.root(tree.DbNodeStore(), 7) == naive_mth(ledger_data(client))
 
 
 def test_concurrent_checkpoint_requests_and_retirements_sign_each_size_once(app, registry):
@@ -202,7 +202,7 @@ def test_concurrent_checkpoint_requests_and_retirements_sign_each_size_once(app,
 
     assert len(statuses) == 24 and statuses.count(201) == 6 and set(statuses) == {200, 201}
     _, size, root = checkpoint(app.test_client())
-    assert size == 13 and transparency.tree_size() == 13
+    assert size == 13 and tree.tree_size() == 13
     assert root == naive_mth(ledger_data(app.test_client()))
     assert app.test_cli_runner().invoke(args=["audit"]).exit_code == 0
 

@@ -1,23 +1,24 @@
 """Covering a compensation case: who may retire for it, counting its retirements,
-fulfilment, the overdue job and the audit check.
+fulfilment with its certificate, and the audit check.
 
 ``market.retirements`` knows nothing about cases; this module plugs in through the
 subject registry (``case_id`` on a retirement instruction) and the ``retirement_created``
-signal, whose receivers run inside the retirement's transaction. Locks follow the
-registry's order: a case row is locked after the ledger head and the counters.
+signal, whose receivers run inside the retirement's transaction. Cases sit above
+certificates, so fulfilment issues the compensation certificate itself, in that same
+transaction. Locks follow the registry's order: a case row is locked after the ledger
+head and the counters.
 """
 
 import sqlalchemy as sa
 
-from core.db import db, transaction
-from core.errors import Forbidden, Invalid
-from core.jobs import register_job
+from cases.cases import find_case, lock_case, record_event
+from cases.certificate import issue_compensation_certificate
+from cases.models import CompensationCase
 from core import clock
-from market import audit, numbering, signals, subjects
-from market.compensation import find_case, lock_case, record_event
-from core.errors import WrongState
+from core.db import db
+from core.errors import Forbidden, Invalid, WrongState
+from market import numbering
 from market.models import Retirement
-from market.models.cases import CompensationCase
 
 
 def check_case_retirement(organization, instruction: dict) -> None:
@@ -62,35 +63,13 @@ def count_retirement(sender, retirement: Retirement, **extra) -> None:
 
 
 def fulfil_case(case: CompensationCase) -> None:
-    """Covered: the case is fulfilled and gets its certificate number; the certificate
-    layer issues the compensation certificate on ``case_fulfilled``."""
+    """Covered: the case is fulfilled, gets its certificate number and its signed
+    compensation certificate."""
     case.mark_fulfilled(numbering.next_number("JLC", "certificate"), clock.now())
     record_event(case, "fulfilled", actor="system", retired_kg=case.retired_kg,
                  certificate_number=case.certificate_number)
     db.session.flush()
-    signals.case_fulfilled.send(case, case=case)
-
-
-def flag_overdue_cases() -> list[int]:
-    """Open cases whose due date has passed (China time) uncovered become overdue.
-    Idempotent: a case is flagged once."""
-    today = clock.today_in_china()
-    cases = db.session.execute(
-        sa.select(CompensationCase).where(CompensationCase.status == "open",
-                                          CompensationCase.due_date < today)
-        .order_by(CompensationCase.id).with_for_update()).scalars().all()
-    for case in cases:
-        case.status = "overdue"
-        record_event(case, "overdue", actor="system", due_date=case.due_date.isoformat(),
-                     outstanding_kg=case.outstanding_kg)
-    db.session.flush()
-    return [case.id for case in cases]
-
-
-def flag_overdue_cases_job() -> list[int]:
-    """Daily job: one transaction, one use case."""
-    with transaction():
-        return flag_overdue_cases()
+    issue_compensation_certificate(case)
 
 
 def check_case_totals() -> list[str]:
@@ -103,17 +82,3 @@ def check_case_totals() -> list[str]:
                   CompensationCase.retired_kg)).all()
     return [f"compensation case {number}: {recorded} kg recorded, {actual} kg retired"
             for number, recorded, actual in rows if recorded != actual]
-
-
-def init_app(app, api) -> None:
-    """Wire compensation cases: API and pages, the ``case_id`` rule, the retirement
-    receiver, the daily overdue job and the audit check."""
-    from market import compensation_pages
-    from market.routes import cases
-
-    api.register_blueprint(cases.blp)
-    app.register_blueprint(compensation_pages.bp)
-    subjects.register("case_id", check_case_retirement)
-    signals.retirement_created.connect(count_retirement)
-    register_job(app, flag_overdue_cases_job, id="market.flag_overdue_cases", hours=24)
-    audit.register(check_case_totals)

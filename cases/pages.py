@@ -7,11 +7,12 @@ sends the payer on to Stripe Checkout.
 
 from flask import Blueprint, redirect, render_template, request
 
+from cases import cases, payment
+from cases.models import DOCUMENT_KINDS
+from cases.schemas import PublicCaseOut
 from core.errors import DomainError
-from market import compensation, compensation_payment
-from market.models.cases import DOCUMENT_KINDS
 from market.payments.bank import receiving_account
-from market.schemas import OrderOut, PublicCaseOut
+from market.schemas import OrderOut
 
 bp = Blueprint("case_pages", __name__, template_folder="templates")
 
@@ -19,10 +20,10 @@ bp = Blueprint("case_pages", __name__, template_folder="templates")
 @bp.get("/cases/<id:case_id>")
 def case_page(case_id):
     try:
-        case = compensation.get_public_case(case_id)
+        case = cases.get_public_case(case_id)
     except DomainError as error:
-        return render_template("market/case_public.html", case=None), error.status
-    return render_template("market/case_public.html", case=PublicCaseOut().dump(case),
+        return render_template("cases/case_public.html", case=None), error.status
+    return render_template("cases/case_public.html", case=PublicCaseOut().dump(case),
                            document_kinds=DOCUMENT_KINDS)
 
 
@@ -38,20 +39,20 @@ def pay(token):
         return _render_payment_page(token, error="请选择支付方式。 Choose a payment method.",
                                     status=422)
     try:
-        order = compensation_payment.pay_through_link(token, method, dump=OrderOut().dump)
+        order = payment.pay_through_link(token, method, dump=OrderOut().dump)
     except DomainError as error:
         return _render_payment_page(token, error=error.message, status=error.status)
     if order.get("checkout_url"):
         return redirect(order["checkout_url"], code=303)
-    return render_template("market/case_pay_result.html", order=order,
+    return render_template("cases/case_pay_result.html", order=order,
                            account=receiving_account()), 201
 
 
 def _render_payment_page(token, *, error=None, status=200):
     try:
-        view = compensation_payment.payment_view(token)
+        view = payment.payment_view(token)
     except DomainError as problem:
-        return render_template("market/case_pay.html", view=None, error=problem.message), \
+        return render_template("cases/case_pay.html", view=None, error=problem.message), \
             problem.status
     view = {**view, "case": PublicCaseOut().dump(view["case"])}
-    return render_template("market/case_pay.html", view=view, error=error), status
+    return render_template("cases/case_pay.html", view=view, error=error), status

@@ -1,0 +1,16 @@
+"""以碳代偿 compensation cases: case records, payment links, privacy, coverage and the
+compensation certificate. Sits above certificates: cases → certificates → market → core."""
+
+
+def init_app(app, api) -> None:
+    """Wire compensation cases: API and pages, the ``case_id`` rule, the retirement
+    receiver, the daily overdue job and the audit check."""
+    from cases import cover, jobs, labels, models, pages, routes  # noqa: F401 (models: tables)
+    from market import audit, signals, subjects
+
+    api.register_blueprint(routes.blp)
+    app.register_blueprint(pages.bp)
+    subjects.register("case_id", cover.check_case_retirement)
+    signals.retirement_created.connect(cover.count_retirement)
+    jobs.init_app(app)
+    audit.register(cover.check_case_totals)

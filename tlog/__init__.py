@@ -1,0 +1,13 @@
+"""The transparency log over the ledger: RFC 9162 tree, C2SP checkpoints, proofs, log key,
+public monitor. Sits on market (tlog → market → core); certificates build on it."""
+
+
+def init_app(app, api) -> None:
+    """Serve the log, sign checkpoints every minute, and add the log to ``flask audit``."""
+    from core.jobs import register_job
+    from market import audit as market_audit
+    from tlog import audit, checkpoints, models, routes  # noqa: F401 (models: tables)
+
+    api.register_blueprint(routes.blp)
+    register_job(app, checkpoints.sign_checkpoint_job, id="tlog.sign_checkpoint", minutes=1)
+    market_audit.register(audit.check_log)
