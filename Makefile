@@ -8,9 +8,9 @@ DEB_RUN     := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-mi
 # Browser tests drive Debian's Chromium through Playwright.
 DEB_TEST    := chromium
 
-.PHONY: setup run test system system-test schema translations clean
+.PHONY: setup run test system system-test schema catalogs messages clean
 
-setup: system $(VENV)/.installed translations schema
+setup: system $(VENV)/.installed catalogs schema
 
 system:
 	@$(MAKE) --no-print-directory _apt PACKAGES="$(DEB_RUN)"
@@ -33,14 +33,42 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Every package's Flask-Babel catalogs (<package>/translations, core/people/translations …).
-translations: $(VENV)/.installed
-	@for dir in $$(find . -path ./$(VENV) -prune -o -type d -name translations -print); do \
-		$(VENV)/bin/pybabel compile -d $$dir || exit 1; \
-	done
-
 schema:
 	@mkdir -p instance
 	$(FLASK) db upgrade
+
+# Message catalogs: every package keeps its own in <package>/translations (core/people too).
+PYBABEL      := $(VENV)/bin/pybabel
+CATALOG_DIRS  = $(wildcard */translations */*/translations)
+
+# Compile every catalog's .po into the .mo Flask-Babel reads.
+catalogs: $(VENV)/.installed
+	@for dir in $(CATALOG_DIRS); do \
+		if ls $$dir/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+			$(PYBABEL) -q compile -d $$dir -D messages || exit 1; \
+		fi; \
+	done
+
+# Extract the English message ids of each package into its catalog and update the
+# Chinese translations (new ids come in untranslated: fill them in, then `make catalogs`).
+# A package's own sub-packages with their own catalog are left to that catalog.
+messages: $(VENV)/.installed
+	@for dir in $(CATALOG_DIRS); do \
+		pkg=$${dir%/translations}; \
+		ignore="--ignore-dirs=.* --ignore-dirs=_* --ignore-dirs=translations"; \
+		for nested in $$pkg/*/translations; do \
+			[ -d "$$nested" ] && ignore="$$ignore --ignore-dirs=$$(basename $$(dirname $$nested))"; \
+		done; \
+		$(PYBABEL) -q extract -F babel.cfg -k _l -k zh_ -k en_ --no-location --sort-output \
+			$$ignore -o $$dir/messages.pot $$pkg || exit 1; \
+		if [ -f $$dir/zh/LC_MESSAGES/messages.po ]; then \
+			$(PYBABEL) -q update -i $$dir/messages.pot -d $$dir -l zh -D messages \
+				--no-fuzzy-matching --ignore-obsolete || exit 1; \
+		else \
+			$(PYBABEL) -q init -i $$dir/messages.pot -d $$dir -l zh -D messages || exit 1; \
+		fi; \
+	done
+	@$(MAKE) --no-print-directory catalogs
 
 run: setup
 	$(FLASK) demo seed

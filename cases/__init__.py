@@ -5,7 +5,7 @@ compensation certificate. Sits above certificates: cases → certificates → ma
 def init_app(app, api) -> None:
     """Wire compensation cases: API and pages, the ``case_id`` rule, the retirement
     receiver, the daily overdue job and the audit check."""
-    from cases import cover, jobs, models, pages, routes  # noqa: F401 (models: tables)
+    from cases import cover, jobs, labels, models, pages, routes  # noqa: F401 (models: tables)
     from market import audit, signals, subjects
 
     api.register_blueprint(routes.blp)

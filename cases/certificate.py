@@ -9,10 +9,10 @@ against the ledger.
 """
 
 from cases.cases import case_retirements
-from certificates.credentials import issue_certificate
+from certificates.credentials import issue_certificate, iso
 from certificates.retirement_certificates import retirement_claim, serial_details
 from core.db import db
-from core.formatting import format_tonnes
+from core.formatting import china_date, format_tonnes
 from core.models import Organization
 
 TITLE_ZH = "以碳代偿履行证明"
@@ -63,7 +63,7 @@ def compensation_view(case, retirements) -> dict:
         ("账本索引", "Ledger indexes", ", ".join(f"#{r.ledger_seq}" for r in retirements)),
     ]
     return {"title_zh": TITLE_ZH, "title_en": TITLE_EN,
-            "issued_at": case.fulfilled_at.date().isoformat(),
+            "issued_at": china_date(case.fulfilled_at).isoformat(),
             "beneficiary_name": case.obligor_masked_name, "holder_name": "、".join(holders),
             "purpose_zh": "以碳代偿（生态环境损害赔偿）",
             "purpose_en": "Ecological-damage compensation",
@@ -72,7 +72,7 @@ def compensation_view(case, retirements) -> dict:
             "quantity_kg": case.retired_kg,
             "serials": [s for r in retirements for s in serial_details(r)],
             "retirement_numbers": [r.number for r in retirements],
-            "retired_at": retirements[-1].retired_at.strftime("%Y-%m-%d %H:%M UTC"),
+            "retired_at": iso(retirements[-1].retired_at),
             "ledger_index": None,  # one per retirement: listed in the subject lines
             "authority_name": case.authority_name, "case_number": case.case_number,
             "revoked": False}

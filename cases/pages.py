@@ -6,10 +6,12 @@ sends the payer on to Stripe Checkout.
 """
 
 from flask import Blueprint, redirect, render_template, request
+from flask_babel import gettext as _
 
 from cases import cases, payment
 from cases.models import DOCUMENT_KINDS
 from cases.schemas import PublicCaseOut
+
 from core.errors import DomainError
 from market.payments.bank import receiving_account
 from market.schemas import OrderOut
@@ -36,7 +38,7 @@ def payment_page(token):
 def pay(token):
     method = request.form.get("payment_method")
     if method not in ("bank_transfer", "stripe"):
-        return _render_payment_page(token, error="请选择支付方式。 Choose a payment method.",
+        return _render_payment_page(token, error=_("Choose a payment method."),
                                     status=422)
     try:
         order = payment.pay_through_link(token, method, dump=OrderOut().dump)

@@ -3,6 +3,7 @@
 
 def init_app(app, api) -> None:
     from certificates import cli, models, pages, rendering, retirement_certificates, routes  # noqa: F401
+    from certificates import labels  # noqa: F401 (registered label tables)
     from core.jobs import register_job
 
     retirement_certificates.connect()

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from certificates import keys, revocation
 from certificates.dataintegrity import sign
@@ -77,7 +78,7 @@ def get_certificate(number: str) -> Certificate:
     certificate = db.session.execute(
         sa.select(Certificate).where(Certificate.number == number)).scalar_one_or_none()
     if certificate is None:
-        raise NotFound(f"No certificate {number}.")
+        raise NotFound(_("No certificate %(number)s.", number=number))
     return certificate
 
 

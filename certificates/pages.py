@@ -3,6 +3,7 @@
 import json
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from certificates import keys, service
 from certificates.credentials import get_certificate, used_public_keys
@@ -65,7 +66,7 @@ def verify_form():
             elif text:
                 result = service.verify_upload(text.encode())
             else:
-                error = "请选择文件或粘贴证书 JSON。 Choose a file or paste a credential."
+                error = _("Choose a file or paste a credential.")
         except DomainError as problem:
             error = problem.message
     return render_template("certificates/verify_form.html", result=result, error=error)

@@ -25,7 +25,8 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from core.formatting import format_kg, format_tonnes
+from core.formatting import format_date, format_datetime, format_kg, format_tonnes
+from core.i18n import in_locale
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "certificates/certificate.html"
@@ -37,69 +38,57 @@ MAX_SERIAL_ROWS = 12
 
 logger = logging.getLogger(__name__)
 
-# Wording per certificate type. The statement reads
-# lead + beneficiary + middle + quantity + purpose + tail, in Chinese and in English.
+
+def N_(message: str) -> str:
+    """Marks a message id for extraction; the template translates it twice (zh_, en_)."""
+    return message
+
+
+# Wording per certificate type, as English message ids (Chinese in the catalog). The
+# statement reads lead + beneficiary + middle + quantity + purpose + tail in each language;
+# the fragments are translated whole, so each catalog entry is a part of one sentence.
 CERTIFICATE_KINDS = {
     "retirement": {
-        "name_zh": "减排量注销证明", "name_en": "Retirement certificate",
-        "lead_zh": "兹证明，碳惠吉林平台已为",
-        "middle_zh": "注销碳普惠减排量",
-        "tail_zh": "上述减排量已永久注销，不得再次转让或使用。",
-        "lead_en": "This is to certify that the 碳惠吉林 registry has retired, on behalf of",
-        "middle_en": ", carbon-inclusion reductions of",
-        "tail_en": "These units are permanently cancelled and can never be transferred or "
-                   "used again.",
-        "quantity_zh": "注销量", "quantity_en": "Quantity retired",
-        "holder_zh": "注销方", "holder_en": "Retired by",
+        "name": N_("Retirement certificate"),
+        "lead": N_("This is to certify that the 碳惠吉林 registry has retired, on behalf of"),
+        "middle": N_(", carbon-inclusion reductions of"),
+        "tail": N_("These units are permanently cancelled and can never be transferred or "
+                   "used again."),
+        "quantity": N_("Quantity retired"), "holder": N_("Retired by"),
     },
     "event_neutrality": {
-        "name_zh": "大型活动碳中和证明", "name_en": "Carbon-neutral event certificate",
-        "lead_zh": "兹证明，",
-        "middle_zh": "已依据《大型活动碳中和实施指南（试行）》注销碳普惠减排量",
-        "tail_zh": "该活动的温室气体排放已得到抵消，实现碳中和。",
-        "lead_en": "This is to certify that",
-        "middle_en": " has retired, under the MEE Guideline for Carbon Neutrality of Large-scale"
-                     " Events (trial), carbon-inclusion reductions of",
-        "tail_en": "The greenhouse-gas emissions of the event are offset and the event is "
-                   "carbon neutral.",
-        "quantity_zh": "抵消量", "quantity_en": "Quantity offset",
-        "holder_zh": "注销方", "holder_en": "Retired by",
+        "name": N_("Carbon-neutral event certificate"),
+        "lead": N_("This is to certify that"),
+        "middle": N_(" has retired, under the MEE Guideline for Carbon Neutrality of "
+                     "Large-scale Events (trial), carbon-inclusion reductions of"),
+        "tail": N_("The greenhouse-gas emissions of the event are offset and the event is "
+                   "carbon neutral."),
+        "quantity": N_("Quantity offset"), "holder": N_("Retired by"),
     },
     "claim_neutrality": {
-        "name_zh": "碳中和证明", "name_en": "Carbon-neutrality certificate",
-        "lead_zh": "兹证明，",
-        "middle_zh": "已注销碳普惠减排量",
-        "tail_zh": "所述期间的温室气体排放已得到抵消，实现碳中和。",
-        "lead_en": "This is to certify that",
-        "middle_en": " has retired carbon-inclusion reductions of",
-        "tail_en": "The greenhouse-gas emissions of the stated period are offset and carbon "
-                   "neutrality is achieved.",
-        "quantity_zh": "抵消量", "quantity_en": "Quantity offset",
-        "holder_zh": "注销方", "holder_en": "Retired by",
+        "name": N_("Carbon-neutrality certificate"),
+        "lead": N_("This is to certify that"),
+        "middle": N_(" has retired carbon-inclusion reductions of"),
+        "tail": N_("The greenhouse-gas emissions of the stated period are offset and carbon "
+                   "neutrality is achieved."),
+        "quantity": N_("Quantity offset"), "holder": N_("Retired by"),
     },
     "commitment": {
-        "name_zh": "碳中和承诺声明", "name_en": "Declaration of commitment",
-        "lead_zh": "兹声明，",
-        "middle_zh": "已公开承诺按期注销碳普惠减排量不少于",
-        "tail_zh": "本声明为承诺声明，不代表减排量已经注销。",
-        "lead_en": "This is to record that",
-        "middle_en": " has publicly committed to retire carbon-inclusion reductions of at least",
-        "tail_en": "This is a declaration of commitment; it does not certify that any unit "
-                   "has been retired.",
-        "quantity_zh": "承诺抵消量", "quantity_en": "Committed quantity",
-        "holder_zh": "声明方", "holder_en": "Declared by",
+        "name": N_("Declaration of commitment"),
+        "lead": N_("This is to record that"),
+        "middle": N_(" has publicly committed to retire carbon-inclusion reductions of at "
+                     "least"),
+        "tail": N_("This is a declaration of commitment; it does not certify that any unit "
+                   "has been retired."),
+        "quantity": N_("Committed quantity"), "holder": N_("Declared by"),
     },
     "compensation": {
-        "name_zh": "以碳代偿证明", "name_en": "Ecological-damage compensation certificate",
-        "lead_zh": "兹证明，",
-        "middle_zh": "已依照生效裁判认购并注销碳普惠减排量",
-        "tail_zh": "以碳代偿方式履行生态环境损害赔偿责任。",
-        "lead_en": "This is to certify that",
-        "middle_en": " has, as ordered, purchased and retired carbon-inclusion reductions of",
-        "tail_en": "The obligation to compensate for ecological damage is discharged by "
-                   "carbon compensation (以碳代偿).",
-        "quantity_zh": "注销量", "quantity_en": "Quantity retired",
-        "holder_zh": "注销方", "holder_en": "Retired by",
+        "name": N_("Ecological-damage compensation certificate"),
+        "lead": N_("This is to certify that"),
+        "middle": N_(" has, as ordered, purchased and retired carbon-inclusion reductions of"),
+        "tail": N_("The obligation to compensate for ecological damage is discharged by "
+                   "carbon compensation (以碳代偿)."),
+        "quantity": N_("Quantity retired"), "holder": N_("Retired by"),
     },
 }
 
@@ -157,6 +146,13 @@ def _jinja_env() -> jinja2.Environment:
     env.filters["tonnes"] = format_tonnes
     env.filters["kg"] = format_kg
     env.filters["serial_range"] = serial_range
+    # Stored UTC moments (or Beijing dates) shown as Beijing dates and times.
+    env.filters["date_zh"] = lambda value: format_date(value, "zh")
+    env.filters["date_en"] = lambda value: format_date(value, "en")
+    env.filters["datetime_zh"] = lambda value: format_datetime(value, "zh")
+    env.filters["datetime_en"] = lambda value: format_datetime(value, "en")
+    env.globals["zh_"] = lambda message, **variables: in_locale("zh", message, **variables)
+    env.globals["en_"] = lambda message, **variables: in_locale("en", message, **variables)
     return env
 
 

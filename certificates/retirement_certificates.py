@@ -6,20 +6,15 @@ imports certificates).
 
 import sqlalchemy as sa
 
-from certificates.credentials import issue_certificate
+from certificates.credentials import issue_certificate, iso
 from core.db import db
+from core.formatting import china_date
+from core.i18n import N_, bilingual
+from core.labels import bilingual_label
 from core.models import Organization
 from market.models import LedgerEntry, Lot, Methodology, SerialBlock
 from market.signals import retirement_created
 
-PURPOSES = {
-    "organization_operations": ("机构运营碳中和", "Offsetting organisation operations"),
-    "event_neutrality": ("大型活动碳中和", "Carbon-neutral event"),
-    "ecological_compensation": ("以碳代偿（生态环境损害赔偿）", "Ecological-damage compensation"),
-    "pilot_neutrality": ("试点碳中和", "Pilot neutrality"),
-    "voluntary": ("自愿注销", "Voluntary retirement"),
-    "donation": ("捐赠注销", "Donation on behalf of a beneficiary"),
-}
 
 
 def serial_details(retirement) -> list[dict]:
@@ -64,7 +59,7 @@ def retirement_claim(retirement) -> dict:
 def issue_retirement_certificate(retirement):
     holder = db.session.get(Organization, retirement.organization_id)
     details = serial_details(retirement)
-    purpose_zh, purpose_en = PURPOSES[retirement.purpose]
+    purpose_zh, purpose_en = bilingual_label("purpose", retirement.purpose)
     subject = {"type": "CarbonRetirement", "purpose": retirement.purpose,
                "beneficiary": retirement.beneficiary_name,
                "holder": {"id": f"urn:registry:organization:{holder.id}", "name": holder.name},
@@ -73,21 +68,25 @@ def issue_retirement_certificate(retirement):
     if retirement.period_start:
         subject["period"] = {"start": retirement.period_start.isoformat(),
                              "end": retirement.period_end.isoformat()}
-        lines.append({"label_zh": "抵消期间", "label_en": "Period",
+        zh, en = bilingual(N_("Period"))
+        lines.append({"label_zh": zh, "label_en": en,
                       "value": f"{retirement.period_start} — {retirement.period_end}"})
-    for field, zh, en in (("event_id", "活动编号", "Event"), ("claim_id", "声明编号", "Claim"),
-                          ("case_id", "案件编号", "Case")):
+    for field, text in (("event_id", N_("Event No.")), ("claim_id", N_("Claim No.")),
+                        ("case_id", N_("Case No."))):
         if getattr(retirement, field):
             subject[field.replace("_id", "Id")] = getattr(retirement, field)
+            zh, en = bilingual(text)
             lines.append({"label_zh": zh, "label_en": en, "value": f"#{getattr(retirement, field)}"})
-    view = {"title_zh": "碳普惠减排量注销证明",
-            "title_en": "Certificate of Retirement of Carbon-Inclusion Reductions",
-            "issued_at": retirement.retired_at.date().isoformat(),
+    title_zh, title_en = bilingual(N_("Certificate of Retirement of Carbon-Inclusion Reductions"))
+    # The certificate's date is the Beijing date of the retirement (DOMAIN.md §8); the
+    # moment itself is kept in UTC and shown in China Standard Time when rendered.
+    view = {"title_zh": title_zh, "title_en": title_en,
+            "issued_at": china_date(retirement.retired_at).isoformat(),
             "beneficiary_name": retirement.beneficiary_name, "holder_name": holder.name,
             "purpose_zh": purpose_zh, "purpose_en": purpose_en, "subject_lines": lines,
             "quantity_kg": retirement.quantity_kg, "serials": details,
             "retirement_numbers": [retirement.number],
-            "retired_at": retirement.retired_at.strftime("%Y-%m-%d %H:%M UTC"),
+            "retired_at": iso(retirement.retired_at),
             "ledger_index": retirement.ledger_seq, "revoked": False}
     return issue_certificate(number=retirement.certificate_number, certificate_type="retirement",
                              subject=subject, view=view, subject_id=retirement.id,

@@ -6,6 +6,7 @@ import re
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
+from flask_babel import gettext as _
 
 from certificates import keys
 from certificates.dataintegrity import sign
@@ -71,7 +72,7 @@ def _locked_status_list(list_id: int) -> StatusList:
     """The list row, created on first use (only for lists that certificates point to)."""
     if not db.session.execute(sa.select(Certificate.id).where(
             Certificate.status_list_id == list_id).limit(1)).first():
-        raise NotFound("No such status list.")
+        raise NotFound(_("No such status list."))
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     db.session.execute(dialect.insert(StatusList).values(
         id=list_id, purpose="revocation", length=LIST_LENGTH, updated_at=clock.now())
@@ -92,9 +93,9 @@ def revoke_certificate(number: str, reason: str) -> Certificate:
     certificate = db.session.execute(sa.select(Certificate).where(
         Certificate.number == number).with_for_update()).scalar_one_or_none()
     if certificate is None:
-        raise NotFound("No such certificate.")
+        raise NotFound(_("No such certificate."))
     if certificate.is_revoked:
-        raise Conflict("The certificate is already revoked.")
+        raise Conflict(_("The certificate is already revoked."))
     certificate.revoked_at, certificate.revocation_reason = clock.now(), reason
     # The cached PDF is re-rendered with its REVOKED band by the next job or request.
     certificate.pdf = certificate.pdf_sha256 = certificate.pdf_rendered_at = None

@@ -4,6 +4,7 @@ status lists."""
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from flask_babel import gettext as _
 
 from certificates import revocation, service
 from certificates.schemas import CertificateOut, RevocationIn, VerificationOut
@@ -37,12 +38,12 @@ class Verification(MethodView):
         if upload is not None:
             data = upload.read(MAX_UPLOAD + 1)
             if len(data) > MAX_UPLOAD:
-                raise Invalid("The file is larger than 10 MiB.", {"file": ["Too large."]})
+                raise Invalid(_("The file is larger than 10 MiB."), {"file": [_("Too large.")]})
             return service.verify_upload(data)
         document = request.get_json(silent=True)
         if document is None:
-            raise Invalid("Send a credential as JSON or a file in the multipart field 'file'.",
-                          {"file": ["Missing."]})
+            raise Invalid(_("Send a credential as JSON or a file in the multipart field 'file'."),
+                          {"file": [_("Missing.")]})
         return service.verify_credential(document)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 from pyhanko.keys import load_cert_from_pemder
+from flask_babel import gettext as _
 
 from certificates import pdf_files, revocation
 from certificates.credentials import verification_url
@@ -31,7 +32,7 @@ def describe_number_json(number: str) -> str:
     read: QR codes and verifiers land here)."""
     row = read_one(CERTIFICATE_BY_NUMBER, {"number": number})
     if row is None:
-        raise NotFound(f"No certificate {number}.")
+        raise NotFound(_("No certificate %(number)s.", number=number))
     view = describe(row, with_credential=False)
     for key in ("issued_at", "revoked_at"):
         view[key] = view[key].isoformat() if view[key] else None
@@ -83,7 +84,7 @@ def verify_upload(data: bytes) -> dict:
     try:
         document = json.loads(data)
     except (UnicodeDecodeError, ValueError) as error:
-        raise Invalid("The file is neither a PDF nor JSON.", {"file": [str(error)]}) from error
+        raise Invalid(_("The file is neither a PDF nor JSON."), {"file": [str(error)]}) from error
     return verify_credential(document)
 
 

@@ -8,7 +8,7 @@ from flask_smorest import Api
 from werkzeug.routing import IntegerConverter
 
 from core import config as config_module
-from core import errors
+from core import errors, i18n
 from core.db import db
 from core.schemas import MAX_ID
 
@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese stays readable in API responses
     app.json.sort_keys = False
     app.url_map.converters["id"] = IdConverter
+    i18n.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.PROJECT_ROOT / "migrations"))
     api = Api(app, spec_kwargs={"servers": [{"url": app.config["BASE_URL"]}]})
@@ -38,9 +39,8 @@ def create_app(config: dict | None = None) -> Flask:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     errors.init_app(app, api)
 
-    from core import cli, docs, i18n, jobs, pages, people, routes
+    from core import cli, docs, jobs, pages, people, routes
 
-    i18n.init_app(app)
     routes.init_app(app, api)
     people.init_app(app, api)
     docs.init_app(app)

@@ -4,8 +4,10 @@ from functools import wraps
 
 from flask import request
 from flask_smorest import Blueprint
+from flask_babel import gettext as _
 
 from core.errors import Forbidden, Unauthorized
+from core.labels import label
 from core.models import Organization, find_token_owner
 
 
@@ -15,12 +17,13 @@ def current_organization() -> Organization:
     if "registry.org" in request.environ:
         return request.environ["registry.org"]
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    # Not "_": that name is gettext here.
+    scheme, _space, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("A bearer token is required.")
+        raise Unauthorized(_("A bearer token is required."))
     org = find_token_owner(token.strip())
     if org is None:
-        raise Unauthorized("The bearer token is not valid.")
+        raise Unauthorized(_("The bearer token is not valid."))
     request.environ["registry.org"] = org
     return org
 
@@ -37,7 +40,8 @@ def require_role(*roles: str):
         def wrapper(*args, **kwargs):
             org = current_organization()
             if roles and not org.has_role(*roles):
-                raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
+                raise Forbidden(_("This needs one of the roles: %(roles)s.",
+                                  roles=_(", ").join(label("role", r) for r in roles)))
             return view(*args, **kwargs)
 
         who = ", ".join(roles) if roles else "any authenticated organisation"

@@ -2,10 +2,18 @@
 
 Domains raise ``DomainError`` subclasses; marshmallow and webargs validation errors and
 every ``HTTPException`` are turned into the same shape by ``ErrorHandling``.
+
+Messages follow ``Accept-Language`` (Chinese by default); the ``code`` never changes.
+A raise site writes its message as an English message id with named placeholders,
+``Invalid(_("Listing %(id)s is yours.", id=listing_id))``; marshmallow's own field
+messages are translated here when the catalog knows them (``FIELD_MESSAGES``).
 """
 
 from flask import current_app, jsonify
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
+
+from core.i18n import N_
 
 
 class DomainError(Exception):
@@ -62,8 +70,44 @@ def _snake(name: str) -> str:
     return "_".join(name.lower().replace("'", "").split())
 
 
+# Messages of HTTP errors raised without one of ours (werkzeug's are English prose).
+STATUS_MESSAGES = {
+    400: N_("The request is not valid."),
+    401: N_("Authentication is required."),
+    403: N_("This is not allowed."),
+    404: N_("Not found."),
+    405: N_("This method is not allowed here."),
+    409: N_("The request conflicts with the current state."),
+    413: N_("The request body is too large."),
+    415: N_("This content type is not supported."),
+    422: N_("The request is not valid."),
+    429: N_("Too many requests; try again later."),
+}
+
+# marshmallow's and webargs' own messages, translated when they reach a client.
+FIELD_MESSAGES = (
+    N_("Missing data for required field."), N_("Unknown field."), N_("Field may not be null."),
+    N_("Not a valid integer."), N_("Not a valid string."), N_("Not a valid boolean."),
+    N_("Not a valid date."), N_("Not a valid datetime."), N_("Not a valid number."),
+    N_("Not a valid list."), N_("Not a valid mapping type."), N_("Invalid input type."),
+    N_("Invalid value."), N_("Invalid JSON body."),
+)
+
+
+def translate_messages(value):
+    """Field messages in the reader's language: each text the catalog knows is replaced."""
+    if isinstance(value, dict):
+        return {key: translate_messages(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [translate_messages(item) for item in value]
+    if isinstance(value, str) and "%(" not in value:
+        return _(value)
+    return value
+
+
 def error_response(status: int, code: str, message: str, errors: dict | None = None, headers=None):
-    body = {"code": code, "status": status, "message": message, "errors": errors or {}}
+    body = {"code": code, "status": status, "message": str(message),
+            "errors": translate_messages(errors or {})}
     response = jsonify(body)
     response.status_code = status
     for key, value in (headers or {}).items():
@@ -93,13 +137,15 @@ def handle_http_exception(error: HTTPException):
     messages = data.get("messages")
     status = error.code or 500
     code = _snake(error.name)
-    message = data.get("message") or error.description or error.name
+    message = data.get("message")
+    message = _(message) if message else (
+        _(STATUS_MESSAGES[status]) if status in STATUS_MESSAGES else error.description or error.name)
     errors = _flatten_messages(messages) if messages else data.get("errors") or {}
     if messages and status in (400, 422):
         # Broken JSON and schema violations are both the client's input to fix.
         if messages.get("json") == ["Invalid JSON body."]:
-            return error_response(422, "invalid_json", "The request body is not valid JSON.", {})
-        status, code, message = 422, "validation_error", "The request is not valid."
+            return error_response(422, "invalid_json", _("The request body is not valid JSON."), {})
+        status, code, message = 422, "validation_error", _("The request is not valid.")
     if status >= 500:
         current_app.logger.exception("Unhandled error")
     return error_response(status, code, message, errors, data.get("headers"))
@@ -109,7 +155,7 @@ def handle_unexpected(error: Exception):
     if current_app.testing or current_app.debug:
         raise error
     current_app.logger.exception("Unhandled error")
-    return error_response(500, "internal_server_error", "Something went wrong on our side.")
+    return error_response(500, "internal_server_error", _("Something went wrong on our side."))
 
 
 def init_app(app, api) -> None:

@@ -1,8 +1,6 @@
-"""Shared page assets (the base template and stylesheet) and display filters."""
+"""Shared page assets: the base template and stylesheet (filters: ``core.i18n``)."""
 
 from flask import Blueprint
-
-from core.formatting import format_kg, format_tonnes, format_yuan
 
 bp = Blueprint("core_pages", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/core")
@@ -10,6 +8,3 @@ bp = Blueprint("core_pages", __name__, template_folder="templates", static_folde
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.filters["tonnes"] = format_tonnes
-    app.jinja_env.filters["kg"] = format_kg
-    app.jinja_env.filters["yuan"] = format_yuan

@@ -4,6 +4,7 @@ are core/people's."""
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields, validate, validates
+from flask_babel import gettext as _
 
 from core.auth import public, require_role
 from core.credit_code import is_valid_credit_code
@@ -26,7 +27,7 @@ class OrganizationIn(BaseSchema):
     @validates("credit_code")
     def _check_credit_code(self, value, **kwargs):
         if value is not None and not is_valid_credit_code(value):
-            raise ValidationError("Not a valid 统一社会信用代码 (GB 32100 checksum failed).")
+            raise ValidationError(_("Not a valid unified social credit code (GB 32100 checksum failed)."))
 
 
 class OrganizationOut(BaseSchema):
@@ -40,9 +41,9 @@ class OrganizationOut(BaseSchema):
 def create_organization(name: str, kind: str, roles: list[str], credit_code: str | None):
     """Register an organisation; names and credit codes are unique across the registry."""
     if db.session.query(Organization.id).filter_by(name=name).first():
-        raise Conflict(f"An organisation named {name!r} already exists.")
+        raise Conflict(_("An organisation named “%(name)s” already exists.", name=name))
     if credit_code and db.session.query(Organization.id).filter_by(credit_code=credit_code).first():
-        raise Conflict("An organisation with this credit code already exists.")
+        raise Conflict(_("An organisation with this credit code already exists."))
     org = Organization(name=name, kind=kind, roles=sorted(set(roles)), credit_code=credit_code)
     db.session.add(org)
     db.session.flush()
@@ -52,7 +53,7 @@ def create_organization(name: str, kind: str, roles: list[str], credit_code: str
 def get_organization(org_id: int) -> Organization:
     org = db.session.get(Organization, org_id)
     if org is None:
-        raise NotFound("No such organisation.")
+        raise NotFound(_("No such organisation."))
     return org
 
 

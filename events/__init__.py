@@ -3,6 +3,7 @@
 
 def init_app(app, api) -> None:
     from events import cli, covering, factor_set_routes, jobs, models, pages, routes  # noqa: F401
+    from events import labels  # noqa: F401 (registered label tables)
 
     api.register_blueprint(routes.blp)
     api.register_blueprint(factor_set_routes.blp)

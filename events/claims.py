@@ -14,9 +14,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from core.db import db
 from core.errors import Forbidden, Invalid, NotFound
+from core.formatting import format_date
+from core.i18n import current_locale
 from core.schemas import MAX_KG
 from events import declarations, factor_sets
 from events.footprint import compute_footprint
@@ -41,18 +44,19 @@ def offset_deadline(period_end):
 def check_period(period_start, period_end, *, start_field: str, end_field: str) -> None:
     """A period must run forward and its offset deadline must not have passed already."""
     if period_end < period_start:
-        raise Invalid("The period ends before it starts.",
-                      {end_field: [f"Must not be before {start_field}."]})
+        raise Invalid(_("The period ends before it starts."),
+                      {end_field: [_("Must not be before %(field)s.", field=start_field)]})
     if offset_deadline(period_end) < clock.today_in_china():
-        raise Invalid("The offset deadline of this period has already passed.",
-                      {end_field: [f"Offsets were due by {offset_deadline(period_end)}."]})
+        raise Invalid(_("The offset deadline of this period has already passed."),
+                      {end_field: [_("Offsets were due by %(date)s.",
+                                     date=format_date(offset_deadline(period_end), current_locale()))]})
 
 
 def get_claim(claim_id: int) -> NeutralityClaim:
     """A claim by id (404 when unknown); claims are public declarations."""
     claim = db.session.get(NeutralityClaim, claim_id)
     if claim is None:
-        raise NotFound("No such claim.")
+        raise NotFound(_("No such claim."))
     return claim
 
 
@@ -65,14 +69,14 @@ def lock_claim(claim_id: int) -> NeutralityClaim:
         NeutralityClaim.id == claim_id).with_for_update()
         .execution_options(populate_existing=True)).scalar_one_or_none()
     if claim is None:
-        raise NotFound("No such claim.")
+        raise NotFound(_("No such claim."))
     return claim
 
 
 def check_host(organization, claim: NeutralityClaim) -> None:
     """Only the host organisation may change its claim (others: 403)."""
     if claim.organization_id != organization.id:
-        raise Forbidden("Only the host organisation may change this claim.")
+        raise Forbidden(_("Only the host organisation may change this claim."))
 
 
 def latest_footprint(claim: NeutralityClaim, stage: str) -> Footprint | None:
@@ -110,11 +114,11 @@ def record_footprint(claim: NeutralityClaim, stage: str, *, inputs: dict | None 
         factor_set = factor_sets.current_factor_set()
         computed = compute_footprint(inputs, factor_set.document)
         if computed.total_kg == 0:
-            raise Invalid("The footprint comes to 0 kg; enter the activity data.",
-                          {"inputs": ["Every source rounds to 0 kg."]})
+            raise Invalid(_("The footprint comes to 0 kg; enter the activity data."),
+                          {"inputs": [_("Every source rounds to 0 kg.")]})
         if computed.total_kg > MAX_KG:
-            raise Invalid("The footprint is larger than the registry can offset.",
-                          {"inputs": [f"The total must be at most {MAX_KG} kg."]})
+            raise Invalid(_("The footprint is larger than the registry can offset."),
+                          {"inputs": [_("The total must be at most %(kg)s kg.", kg=MAX_KG)]})
         footprint = Footprint(
             claim_id=claim.id, stage=stage, basis="calculated", factor_set_id=factor_set.id,
             factor_set_version=factor_set.version, inputs=computed.inputs,

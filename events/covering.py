@@ -11,9 +11,12 @@ stranger's event "neutral" or clutter its record.
 """
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from core.db import db
 from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.i18n import N_
+from core.labels import label
 from events import claims
 from events.models import Event, NeutralityClaim
 from market import audit, signals, subjects
@@ -22,7 +25,7 @@ from market.models import Retirement
 
 def _check_host(organization, claim: NeutralityClaim, what: str) -> None:
     if claim.organization_id != organization.id:
-        raise Forbidden(f"Only the host organisation may retire for this {what}.")
+        raise Forbidden(_("Only the host organisation may retire for this %(what)s.", what=_(what)))
 
 
 def check_event_retirement(organization, instruction: dict) -> None:
@@ -30,16 +33,16 @@ def check_event_retirement(organization, instruction: dict) -> None:
     purpose event_neutrality, not yet neutral."""
     event = db.session.get(Event, instruction["event_id"])
     if event is None:
-        raise Invalid("Unknown event.", {"event_id": ["No such event."]})
-    _check_host(organization, event.claim, "event")
+        raise Invalid(_("Unknown event."), {"event_id": [_("No such event.")]})
+    _check_host(organization, event.claim, N_("event"))
     if instruction["purpose"] != "event_neutrality":
-        raise Invalid("A retirement for an event has purpose event_neutrality.",
-                      {"purpose": ["Must be event_neutrality with an event_id."]})
+        raise Invalid(_("A retirement for an event has purpose event_neutrality."),
+                      {"purpose": [_("Must be event_neutrality with an event_id.")]})
     if instruction.get("claim_id") not in (None, event.claim_id):
-        raise Invalid("claim_id is not this event's claim.",
-                      {"claim_id": [f"The event's claim is {event.claim_id}."]})
+        raise Invalid(_("claim_id is not this event's claim."),
+                      {"claim_id": [_("The event's claim is %(id)s.", id=event.claim_id)]})
     if event.claim.is_neutral:
-        raise claims.AlreadyNeutral("The event is already carbon neutral.")
+        raise claims.AlreadyNeutral(_("The event is already carbon neutral."))
 
 
 def check_claim_retirement(organization, instruction: dict) -> None:
@@ -47,23 +50,24 @@ def check_claim_retirement(organization, instruction: dict) -> None:
     retiring organisation, with the purpose that fits it and the claim's own period."""
     claim = db.session.get(NeutralityClaim, instruction["claim_id"])
     if claim is None:
-        raise Invalid("Unknown claim.", {"claim_id": ["No such claim."]})
+        raise Invalid(_("Unknown claim."), {"claim_id": [_("No such claim.")]})
     if claim.subject == "event":
         if instruction.get("event_id") == claim.event.id:
             return  # the event's own validator decides
-        raise Invalid("This claim belongs to an event; retire with its event_id.",
-                      {"event_id": [f"Use event_id {claim.event.id}."]})
-    _check_host(organization, claim, "claim")
+        raise Invalid(_("This claim belongs to an event; retire with its event_id."),
+                      {"event_id": [_("Use event_id %(id)s.", id=claim.event.id)]})
+    _check_host(organization, claim, N_("claim"))
     if instruction["purpose"] != claim.purpose:
-        raise Invalid(f"A retirement for this {claim.subject} claim has purpose {claim.purpose}.",
-                      {"purpose": [f"Must be {claim.purpose} with this claim_id."]})
+        raise Invalid(_("A retirement for a claim of this kind (%(subject)s) has the purpose %(purpose)s.",
+                        subject=label("claim_subject", claim.subject), purpose=claim.purpose),
+                      {"purpose": [_("Must be %(purpose)s with this claim_id.", purpose=claim.purpose)]})
     if (instruction.get("period_start"), instruction.get("period_end")) != (
             claim.period_start, claim.period_end):
-        raise Invalid("The retirement's period must be the claim's period.",
-                      {"period_start": [f"Must be {claim.period_start}."],
-                       "period_end": [f"Must be {claim.period_end}."]})
+        raise Invalid(_("The retirement's period must be the claim's period."),
+                      {"period_start": [_("Must be %(value)s.", value=claim.period_start)],
+                       "period_end": [_("Must be %(value)s.", value=claim.period_end)]})
     if claim.is_neutral:
-        raise claims.AlreadyNeutral("The claim is already carbon neutral.")
+        raise claims.AlreadyNeutral(_("The claim is already carbon neutral."))
 
 
 def claim_of(retirement) -> NeutralityClaim | None:

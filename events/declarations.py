@@ -7,16 +7,14 @@ verification checks each one's serials against the ledger.
 """
 
 from certificates.credentials import issue_certificate
-from certificates.retirement_certificates import PURPOSES, retirement_claim, serial_details
+from certificates.retirement_certificates import retirement_claim, serial_details
 from core.formatting import format_kg
+from core.labels import bilingual_label
 from events.models import Footprint, NeutralityClaim
 from core import clock
 from market import numbering
 
 GUIDELINE = "生态环境部《大型活动碳中和实施指南（试行）》(2019)"
-KIND_NAMES = {"forum": "论坛 Forum", "exhibition": "展览 Exhibition",
-              "conference": "会议 Conference", "performance": "演出 Performance",
-              "sports": "体育赛事 Sports event", "other": "其他 Other"}
 
 
 def footprint_claim(footprint: Footprint) -> dict:
@@ -58,7 +56,7 @@ def _view_lines(claim: NeutralityClaim, footprint: Footprint, footprint_label: t
     if claim.event is not None:
         event = claim.event
         lines += [{"label_zh": "活动", "label_en": "Event", "value": claim.name},
-                  {"label_zh": "类型", "label_en": "Kind", "value": KIND_NAMES[event.kind]},
+                  {"label_zh": "类型", "label_en": "Kind", "value": " ".join(bilingual_label("event_kind", event.kind))},
                   {"label_zh": "举办日期", "label_en": "Dates",
                    "value": f"{claim.period_start} — {claim.period_end}"},
                   {"label_zh": "地点", "label_en": "Venue", "value": f"{event.venue}，{event.city}"}]
@@ -79,7 +77,7 @@ def issue_commitment(claim: NeutralityClaim, estimate: Footprint):
     subject = {"type": "CarbonNeutralityCommitment", **subject_claim(claim),
                "committedKg": estimate.total_kg, "estimate": footprint_claim(estimate),
                "publishedBeforeStart": clock.today_in_china() < claim.period_start}
-    purpose_zh, purpose_en = PURPOSES[claim.purpose]
+    purpose_zh, purpose_en = bilingual_label("purpose", claim.purpose)
     view = {"title_zh": "大型活动碳中和承诺声明",
             "title_en": "Declaration of Commitment to Carbon Neutrality",
             "issued_at": clock.today_in_china().isoformat(), "beneficiary_name": claim.name,
@@ -105,7 +103,7 @@ def issue_achievement(claim: NeutralityClaim, actual: Footprint, retirements: li
                "retiredKg": retired, "withinDeadline": clock.today_in_china() <= claim.deadline,
                "commitmentCertificate": claim.commitment_certificate_number,
                "retirements": [retirement_claim(r) for r in retirements]}
-    purpose_zh, purpose_en = PURPOSES[claim.purpose]
+    purpose_zh, purpose_en = bilingual_label("purpose", claim.purpose)
     lines = _view_lines(claim, actual, ("实际排放", "Actual footprint"))
     if claim.commitment_certificate_number:
         lines.append({"label_zh": "承诺声明", "label_en": "Commitment",

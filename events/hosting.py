@@ -13,8 +13,12 @@ Timing rules (China dates, ``core.clock``):
 * nothing changes once the event is neutral.
 """
 
+from flask_babel import gettext as _
+
 from core.db import db
 from core.errors import NotFound
+from core.formatting import format_date
+from core.i18n import current_locale
 from events import claims, declarations
 from events.models import Event, NeutralityClaim
 from core import clock
@@ -52,7 +56,7 @@ def get_event(event_id: int) -> Event:
     """An event by id (404 when unknown); events are public declarations."""
     event = db.session.get(Event, event_id)
     if event is None:
-        raise NotFound("No such event.")
+        raise NotFound(_("No such event."))
     return event
 
 
@@ -62,7 +66,7 @@ def lock_event(organization, event_id: int) -> Event:
     claim = claims.lock_claim(event.claim_id)
     claims.check_host(organization, claim)
     if claim.is_neutral:
-        raise claims.AlreadyNeutral("The event is carbon neutral; its record is closed.")
+        raise claims.AlreadyNeutral(_("The event is carbon neutral; its record is closed."))
     return event
 
 
@@ -74,10 +78,10 @@ def add_event_footprint(organization, event_id: int, *, stage: str, inputs: dict
     claim = event.claim
     has_actual = claims.latest_footprint(claim, "actual") is not None
     if stage == "estimate" and has_actual:
-        raise TooLate("The actual footprint is in; estimates are closed.")
+        raise TooLate(_("The actual footprint is in; estimates are closed."))
     if stage == "actual" and clock.today_in_china() < claim.period_end:
-        raise TooEarly(f"The actual footprint can be entered from the event's last day, "
-                       f"{claim.period_end}.")
+        raise TooEarly(_("The actual footprint can be entered from the event's last day, %(date)s.",
+                         date=format_date(claim.period_end, current_locale())))
     footprint = claims.record_footprint(claim, stage, inputs=inputs)
     if stage == "actual":
         claim.mark_awaiting_offset()
@@ -91,14 +95,15 @@ def publish_commitment(organization, event_id: int) -> Event:
     event = lock_event(organization, event_id)
     claim = event.claim
     if claim.commitment_certificate_number:
-        raise WrongState("The commitment is already published.")
+        raise WrongState(_("The commitment is already published."))
     if claims.latest_footprint(claim, "actual") is not None:
-        raise TooLate("The actual footprint is in; a commitment can no longer be made.")
+        raise TooLate(_("The actual footprint is in; a commitment can no longer be made."))
     if clock.today_in_china() > claim.period_end:
-        raise TooLate(f"The event ended on {claim.period_end}; a commitment must come before.")
+        raise TooLate(_("The event ended on %(date)s; a commitment must come before.",
+                        date=format_date(claim.period_end, current_locale())))
     estimate = claims.latest_footprint(claim, "estimate")
     if estimate is None:
-        raise NoEstimate("A commitment needs an estimated footprint first.")
+        raise NoEstimate(_("A commitment needs an estimated footprint first."))
     certificate = declarations.issue_commitment(claim, estimate)
     claim.mark_committed(certificate.number, clock.now())
     db.session.flush()

@@ -12,6 +12,7 @@ buy twice (the second request is 409 while the first order is pending).
 """
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from core.db import db
 from core.errors import Conflict
@@ -58,8 +59,8 @@ def cheapest_items(organization, quantity_kg: int) -> list[dict]:
                                     max_listings=MAX_ITEMS)
     if missing:
         raise MarketCannotCover(
-            f"The {MAX_ITEMS} cheapest open listings hold {quantity_kg - missing} kg; "
-            f"{quantity_kg} kg are needed. Nothing was ordered.")
+            _("The %(count)s cheapest open listings hold %(held)s kg; %(kg)s kg are needed. "
+              "Nothing was ordered.", count=MAX_ITEMS, held=quantity_kg - missing, kg=quantity_kg))
     return [{"listing_id": listing.id, "quantity_kg": kg} for listing, kg in takes]
 
 
@@ -67,13 +68,13 @@ def plan_neutralization(organization, claim: NeutralityClaim) -> dict:
     """The items and retirement instruction of the order that covers what is outstanding."""
     claims.check_host(organization, claim)
     if claim.is_neutral:
-        raise claims.AlreadyNeutral("The claim is already carbon neutral.")
+        raise claims.AlreadyNeutral(_("The claim is already carbon neutral."))
     footprint = claims.footprint_in_force(claim)
     if footprint is None:
-        raise NoFootprint("Enter a footprint first; there is nothing to offset yet.")
+        raise NoFootprint(_("Enter a footprint first; there is nothing to offset yet."))
     need = footprint.total_kg - claims.retired_kg(claim) - ordered_kg(organization, claim)
     if need <= 0:
-        raise NothingOutstanding("Retirements and pending orders already cover the footprint.")
+        raise NothingOutstanding(_("Retirements and pending orders already cover the footprint."))
     instruction = {"purpose": claim.purpose, "beneficiary_name": claim.name,
                    "note": f"碳中和 neutralize: {claim.subject} claim #{claim.id}"}
     if claim.subject == "event":

@@ -9,15 +9,11 @@ from events.views import page_view
 
 bp = Blueprint("event_pages", __name__, template_folder="templates")
 
-STATUS_NAMES = {"planned": "筹备中 Planned", "committed": "已承诺 Committed",
-                "awaiting_offset": "待抵消 Awaiting offset", "neutral": "已实现碳中和 Neutral",
-                "overdue": "逾期未抵消 Overdue"}
-
 
 def _render(claim: NeutralityClaim | None):
     if claim is None:
         return render_template("events/claim.html", view=None), 404
-    return render_template("events/claim.html", view=page_view(claim), status_names=STATUS_NAMES)
+    return render_template("events/claim.html", view=page_view(claim))
 
 
 @bp.get("/events/<id:event_id>")

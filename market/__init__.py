@@ -3,6 +3,7 @@
 
 def init_app(app, api) -> None:
     from market import cli, jobs, models, pages, payments  # noqa: F401 (models: tables)
+    from market import labels  # noqa: F401 (registered label tables)
     from market.routes import movements, registry, trading
 
     api.register_blueprint(registry.blp)

@@ -1,10 +1,12 @@
 """Methodology filing and the issuance flow: request → verification → lot."""
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from core.db import db
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core import clock
+from core.labels import label
 from market import ledger, numbering
 from core.errors import WrongState
 from market.errors import AlreadyIssued, MethodologyNotFiled
@@ -14,7 +16,8 @@ from market.models import IssuanceRequest, Lot, Methodology, SerialBlock
 def file_methodology(*, code, title_zh, title_en, scenario, version, status) -> Methodology:
     """Add a methodology to the registry; codes are unique."""
     if db.session.execute(sa.select(Methodology.id).where(Methodology.code == code)).first():
-        raise Conflict(f"Methodology {code} already exists.", {"code": ["Already exists."]})
+        raise Conflict(_("Methodology %(code)s already exists.", code=code),
+                       {"code": [_("Already exists.")]})
     methodology = Methodology(code=code, title_zh=title_zh, title_en=title_en,
                               scenario=scenario, version=version, status=status)
     db.session.add(methodology)
@@ -26,7 +29,7 @@ def get_methodology(code: str) -> Methodology:
     methodology = db.session.execute(
         sa.select(Methodology).where(Methodology.code == code)).scalar_one_or_none()
     if methodology is None:
-        raise NotFound(f"No methodology {code}.")
+        raise NotFound(_("No methodology %(code)s.", code=code))
     return methodology
 
 
@@ -36,16 +39,18 @@ def submit_issuance_request(seller, *, methodology_code, vintage, period_start, 
     methodology = db.session.execute(
         sa.select(Methodology).where(Methodology.code == methodology_code)).scalar_one_or_none()
     if methodology is None:
-        raise Invalid("Unknown methodology.", {"methodology_code": ["Unknown methodology."]})
+        raise Invalid(_("Unknown methodology."), {"methodology_code": [_("Unknown methodology.")]})
     if not methodology.is_filed:
-        raise MethodologyNotFiled(f"Methodology {methodology_code} is {methodology.status}.",
-                                  {"methodology_code": ["The methodology is not filed."]})
+        raise MethodologyNotFiled(
+            _("Methodology %(code)s is %(status)s.", code=methodology_code,
+              status=label("methodology_status", methodology.status)),
+            {"methodology_code": [_("The methodology is not filed.")]})
     if period_end < period_start:
-        raise Invalid("The monitoring period ends before it starts.",
-                      {"period_end": ["Must not be before period_start."]})
+        raise Invalid(_("The monitoring period ends before it starts."),
+                      {"period_end": [_("Must not be before %(field)s.", field="period_start")]})
     if not period_start.year <= vintage <= period_end.year:
-        raise Invalid("The vintage must be a year of the monitoring period.",
-                      {"vintage": ["Must fall within the monitoring period."]})
+        raise Invalid(_("The vintage must be a year of the monitoring period."),
+                      {"vintage": [_("Must fall within the monitoring period.")]})
     request = IssuanceRequest(seller_id=seller.id, methodology=methodology, vintage=vintage,
                               period_start=period_start, period_end=period_end,
                               quantity_kg=quantity_kg, evidence=evidence)
@@ -59,7 +64,7 @@ def _locked_request(request_id: int) -> IssuanceRequest:
         sa.select(IssuanceRequest).where(IssuanceRequest.id == request_id).with_for_update()
     ).scalar_one_or_none()
     if request is None:
-        raise NotFound("No such issuance request.")
+        raise NotFound(_("No such issuance request."))
     return request
 
 
@@ -67,15 +72,16 @@ def verify_issuance_request(verifier, request_id: int, *, decision, verified_kg,
     """A verifier approves (with the verified quantity) or rejects a submitted request."""
     request = _locked_request(request_id)
     if request.seller_id == verifier.id:
-        raise Forbidden("A verifier cannot verify its own request.")
+        raise Forbidden(_("A verifier cannot verify its own request."))
     if request.status != "submitted":
-        raise WrongState(f"The request is {request.status}, not submitted.")
+        raise WrongState(_("The request is %(status)s, not submitted.",
+                           status=label("issuance_request_status", request.status)))
     if decision == "approved":
         if verified_kg is None:
-            raise Invalid("An approval needs verified_kg.", {"verified_kg": ["Required."]})
+            raise Invalid(_("An approval needs verified_kg."), {"verified_kg": [_("Required.")]})
         if verified_kg > request.quantity_kg:
-            raise Invalid("verified_kg exceeds the claimed quantity.",
-                          {"verified_kg": [f"Must be at most {request.quantity_kg}."]})
+            raise Invalid(_("verified_kg exceeds the claimed quantity."),
+                          {"verified_kg": [_("Must be at most %(kg)s.", kg=request.quantity_kg)]})
         request.verified_kg = verified_kg
     request.status = "verified" if decision == "approved" else "rejected"
     request.verifier_id = verifier.id
@@ -89,9 +95,10 @@ def issue_lot(request_id: int) -> Lot:
     """Issue the lot of a verified request: one available block owned by the seller."""
     request = _locked_request(request_id)
     if request.status == "issued":
-        raise AlreadyIssued("This request has already been issued.")
+        raise AlreadyIssued(_("This request has already been issued."))
     if request.status != "verified":
-        raise WrongState(f"Only a verified request can be issued; this one is {request.status}.")
+        raise WrongState(_("Only a verified request can be issued; this one is %(status)s.",
+                           status=label("issuance_request_status", request.status)))
     methodology = request.methodology
     head = ledger.lock_head(1)
     seq = numbering.next_value(f"lot:{request.vintage}:{methodology.code}")

@@ -1,6 +1,7 @@
 """Listings: a seller escrows available units at a price per tonne; delisting returns them."""
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from core.db import db
 from core.errors import Forbidden, Invalid, NotFound
@@ -14,7 +15,7 @@ def list_units(seller, *, lot_id: int, quantity_kg: int, price_fen_per_tonne: in
     """Move ``quantity_kg`` of the seller's available units of a lot into a new listing."""
     lot = db.session.get(Lot, lot_id)
     if lot is None:
-        raise Invalid("Unknown lot.", {"lot_id": ["No such lot."]})
+        raise Invalid(_("Unknown lot."), {"lot_id": [_("No such lot.")]})
     blocks = units.carve(quantity_kg, what="available units of this lot",
                          owner_id=seller.id, state="available", lot_id=lot_id)
     listing = Listing(seller_id=seller.id, lot_id=lot_id, quantity_kg=quantity_kg,
@@ -34,7 +35,7 @@ def lock_listing(listing_id: int) -> Listing:
     listing = db.session.execute(
         sa.select(Listing).where(Listing.id == listing_id).with_for_update()).scalar_one_or_none()
     if listing is None:
-        raise NotFound("No such listing.")
+        raise NotFound(_("No such listing."))
     return listing
 
 
@@ -43,9 +44,9 @@ def delist(seller, listing_id: int) -> Listing:
     Units reserved by pending orders stay reserved and return when those orders end."""
     listing = lock_listing(listing_id)
     if listing.seller_id != seller.id:
-        raise Forbidden("Only the seller can delist its listing.")
+        raise Forbidden(_("Only the seller can delist its listing."))
     if not listing.is_open:
-        raise WrongState("The listing is already closed.")
+        raise WrongState(_("The listing is already closed."))
     blocks = units.carve(None, listing_id=listing.id, state="listed")
     listing.status, listing.remaining_kg, listing.closed_at = "closed", 0, clock.now()
     if blocks:
@@ -105,5 +106,5 @@ def cheapest_cover(quantity_kg: int, *, exclude_seller_id: int,
 def get_listing(listing_id: int) -> Listing:
     listing = db.session.get(Listing, listing_id)
     if listing is None:
-        raise NotFound("No such listing.")
+        raise NotFound(_("No such listing."))
     return listing

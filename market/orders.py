@@ -9,10 +9,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.db import db
 from core.errors import Forbidden, Invalid, NotFound
+from core.labels import label
 from core.models import Organization
 from core.rounding import amount_fen
 from core import clock
@@ -29,7 +31,8 @@ def _merge_items(items: list[dict]) -> dict[int, int]:
     for item in items:
         wanted[item["listing_id"]] = wanted.get(item["listing_id"], 0) + item["quantity_kg"]
     if len(wanted) > MAX_ITEMS:
-        raise Invalid(f"At most {MAX_ITEMS} listings per order.", {"items": ["Too many."]})
+        raise Invalid(_("At most %(count)s listings per order.", count=MAX_ITEMS),
+                      {"items": [_("Too many.")]})
     return wanted
 
 
@@ -45,11 +48,11 @@ def check_retirement_instruction(buyer, instruction: dict | None, total_kg: int)
     if instruction is None:
         return None
     if instruction.get("lot_id") is not None:
-        raise Invalid("A buy-and-retire order retires what it buys; lot_id does not apply.",
-                      {"retirement": {"lot_id": ["Not allowed in an order."]}})
+        raise Invalid(_("A buy-and-retire order retires what it buys; lot_id does not apply."),
+                      {"retirement": {"lot_id": [_("Not allowed in an order.")]}})
     if instruction.get("quantity_kg") not in (None, total_kg):
-        raise Invalid("The retirement quantity must equal the ordered quantity.",
-                      {"retirement": {"quantity_kg": [f"Must be {total_kg} or absent."]}})
+        raise Invalid(_("The retirement quantity must equal the ordered quantity."),
+                      {"retirement": {"quantity_kg": [_("Must be %(kg)s or absent.", kg=total_kg)]}})
     retirements.check_instruction(instruction)
     subjects.check(buyer, instruction)
     return {**instruction, "quantity_kg": total_kg}
@@ -68,8 +71,8 @@ def place_order(buyer, *, items: list[dict], payment_method: str,
     locked = {lid: _take_from_listing(lid, wanted[lid]) for lid in sorted(wanted)}
     for listing_id, listing in locked.items():
         if listing.seller_id == buyer.id:
-            raise Invalid("A seller cannot buy its own listing.",
-                          {"items": [f"Listing {listing_id} is yours."]})
+            raise Invalid(_("A seller cannot buy its own listing."),
+                          {"items": [_("Listing %(id)s is yours.", id=listing_id)]})
     carved = {lid: units.carve(wanted[lid], what="listed units", listing_id=lid, state="listed")
               for lid in sorted(wanted)}
     # Only placing an order takes this counter, so taking it before the lots cannot invert
@@ -129,8 +132,9 @@ def _take_from_listing(listing_id: int, kg: int):
         listing = listings.get_listing(listing_id)  # 404 when it does not exist
         left = listing.remaining_kg if listing.is_open else 0
         raise InsufficientUnits(
-            f"Listing {listing_id} has {left} kg left; {kg} kg were asked for. "
-            "Nothing was reserved.", {"items": [f"Listing {listing_id}: not enough remaining."]})
+            _("Listing %(id)s has %(left)s kg left; %(kg)s kg were asked for. Nothing was "
+              "reserved.", id=listing_id, left=left, kg=kg),
+            {"items": [_("Listing %(id)s: not enough remaining.", id=listing_id)]})
     cached = db.session.identity_map.get(db.session.identity_key(Listing, listing_id))
     if cached is not None:
         db.session.expire(cached)
@@ -147,7 +151,7 @@ def _jsonable(instruction: dict | None) -> dict | None:
 def lock_order(order_id: int) -> Order:
     order = db.session.execute(LOCK_ORDER, {"order_id": order_id}).unique().scalar_one_or_none()
     if order is None:
-        raise NotFound("No such order.")
+        raise NotFound(_("No such order."))
     return order
 
 
@@ -176,9 +180,10 @@ def cancel_order(buyer, order_id: int) -> Order:
     """The buyer gives up a pending order; its units are released at once."""
     order = lock_order(order_id)
     if order.buyer_id != buyer.id:
-        raise NotFound("No such order.")
+        raise NotFound(_("No such order."))
     if not order.is_pending:
-        raise WrongState(f"Only a pending order can be cancelled; this one is {order.status}.")
+        raise WrongState(_("Only a pending order can be cancelled; this one is %(status)s.",
+                           status=label("order_status", order.status)))
     release_reservation(order)
     order.status, order.closed_at = "cancelled", clock.now()
     return order
@@ -196,10 +201,11 @@ def fulfil_order(order: Order) -> Order:
     """Paid: move the reserved units to the buyer, or retire them for the buyer when the
     order carries a retirement instruction (buy-and-retire). The caller locked the order."""
     if not order.is_pending:
-        raise WrongState(f"The order is {order.status}; it cannot be fulfilled.")
+        raise WrongState(_("The order is %(status)s; it cannot be fulfilled.",
+                           status=label("order_status", order.status)))
     blocks = units.carve(None, order_id=order.id, state="reserved")
     if units.total_kg(blocks) != order.quantity_kg:
-        raise WrongState("The order's reservation is incomplete.")
+        raise WrongState(_("The order's reservation is incomplete."))
     order.status, order.closed_at = "fulfilled", clock.now()
     if order.retirement:
         buyer = db.session.get(Organization, order.buyer_id)
@@ -232,7 +238,7 @@ def get_order(organization, order_id: int) -> Order:
     order = db.session.get(Order, order_id)
     if order is None or not (order.buyer_id == organization.id
                              or organization.has_role("registry_admin")):
-        raise NotFound("No such order.")
+        raise NotFound(_("No such order."))
     return order
 
 

@@ -3,9 +3,11 @@
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from core.db import db
 from core.errors import Invalid, NotFound
+from core.labels import label
 from market import ledger, numbering, signals, subjects, units
 from market.models import Lot, Methodology, Retirement, SerialBlock
 
@@ -21,12 +23,16 @@ def check_instruction(instruction: dict) -> None:
     """The purpose-specific fields of API.md; raises Invalid naming what is missing."""
     missing = [f for f in NEEDS.get(instruction["purpose"], ()) if instruction.get(f) is None]
     if missing:
-        raise Invalid(f"Purpose {instruction['purpose']} needs {', '.join(missing)}.",
-                      {f: [f"Required for purpose {instruction['purpose']}."] for f in missing})
+        raise Invalid(_("The purpose “%(purpose)s” needs %(fields)s.",
+                        purpose=label("purpose", instruction["purpose"]),
+                        fields=", ".join(missing)),
+                      {f: [_("Required for the purpose “%(purpose)s”.",
+                             purpose=label("purpose", instruction["purpose"]))]
+                       for f in missing})
     start, end = instruction.get("period_start"), instruction.get("period_end")
     if start and end and end < start:
-        raise Invalid("The period ends before it starts.",
-                      {"period_end": ["Must not be before period_start."]})
+        raise Invalid(_("The period ends before it starts."),
+                      {"period_end": [_("Must not be before %(field)s.", field="period_start")]})
 
 
 def parse_stored_instruction(stored: dict) -> dict:
@@ -46,7 +52,7 @@ def retire_units(organization, instruction: dict) -> Retirement:
     match = {"owner_id": organization.id, "state": "available"}
     if instruction.get("lot_id") is not None:
         if db.session.get(Lot, instruction["lot_id"]) is None:
-            raise Invalid("Unknown lot.", {"lot_id": ["No such lot."]})
+            raise Invalid(_("Unknown lot."), {"lot_id": [_("No such lot.")]})
         match["lot_id"] = instruction["lot_id"]
     blocks = units.carve(instruction["quantity_kg"], what="available units", **match)
     return record_retirement(organization, instruction, blocks, from_state="available")
@@ -90,7 +96,7 @@ def record_retirement(organization, instruction: dict, blocks: list[SerialBlock]
 def get_retirement(retirement_id: int) -> Retirement:
     retirement = db.session.get(Retirement, retirement_id)
     if retirement is None:
-        raise NotFound("No such retirement.")
+        raise NotFound(_("No such retirement."))
     return retirement
 
 

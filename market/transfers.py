@@ -1,5 +1,7 @@
 """Transfers and donations of available units between organisations."""
 
+from flask_babel import gettext as _
+
 from core.db import db
 from core.errors import Invalid
 from core.models import Organization
@@ -10,12 +12,12 @@ from market.models import Lot, Transfer
 def transfer_units(organization, *, to_organization_id, lot_id, quantity_kg, note=None) -> Transfer:
     """Give ``quantity_kg`` of the organisation's available units of a lot to another."""
     if to_organization_id == organization.id:
-        raise Invalid("A transfer needs another organisation.",
-                      {"to_organization_id": ["Must not be your own organisation."]})
+        raise Invalid(_("A transfer needs another organisation."),
+                      {"to_organization_id": [_("Must not be your own organisation.")]})
     if db.session.get(Organization, to_organization_id) is None:
-        raise Invalid("Unknown recipient.", {"to_organization_id": ["No such organisation."]})
+        raise Invalid(_("Unknown recipient."), {"to_organization_id": [_("No such organisation.")]})
     if db.session.get(Lot, lot_id) is None:
-        raise Invalid("Unknown lot.", {"lot_id": ["No such lot."]})
+        raise Invalid(_("Unknown lot."), {"lot_id": [_("No such lot.")]})
     blocks = units.carve(quantity_kg, what="available units of this lot",
                          owner_id=organization.id, state="available", lot_id=lot_id)
     codes = units.lot_codes(blocks)

@@ -14,8 +14,10 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
+from flask_babel import gettext as _
 
 from core.db import attach_loaded, db
+from core.i18n import N_
 from market.errors import InsufficientUnits
 from market.models import Lot, Methodology, SerialBlock
 
@@ -26,6 +28,11 @@ BLOCK_COLUMNS = tuple(BLOCKS.columns.keys())
 INSERT_BLOCKS = sa.insert(BLOCKS).returning(BLOCKS.c.id, sort_by_parameter_order=True)
 MOVE_START = (sa.update(BLOCKS).where(BLOCKS.c.id == sa.bindparam("block_id"))
               .values(serial_start=sa.bindparam("start")))
+
+
+# What a carve takes, named in its refusal (message ids for the catalog).
+CARVED_WHAT = (N_("units"), N_("available units"), N_("available units of this lot"),
+               N_("listed units"))
 
 
 def carve(quantity_kg: int | None, *, what: str = "units", **match) -> list[SerialBlock]:
@@ -64,8 +71,9 @@ def carve(quantity_kg: int | None, *, what: str = "units", **match) -> list[Seri
     if need:
         available = quantity_kg - need
         raise InsufficientUnits(
-            f"Only {available} kg of {what} are available; {quantity_kg} kg were asked for.",
-            {"quantity_kg": [f"At most {available} kg."]},
+            _("Only %(available)s kg of %(what)s are available; %(kg)s kg were asked for.",
+              available=available, what=_(what), kg=quantity_kg),
+            {"quantity_kg": [_("At most %(kg)s kg.", kg=available)]},
         )
     return taken
 

@@ -3,6 +3,7 @@ its client and CLI runner. ``TEST_DATABASE_URL`` selects PostgreSQL."""
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +14,25 @@ from core import clock
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL") or None
 pytest_plugins = ["stripe_fixtures"]
+
+
+def pytest_sessionstart(session):
+    """Compile any message catalog whose .mo is missing or older than its .po, so a bare
+    ``pytest`` on a fresh clone shows pages in Chinese as ``make setup`` would."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    from core.i18n import translation_directories
+
+    for directory in translation_directories():
+        for po in Path(directory).glob("*/LC_MESSAGES/messages.po"):
+            mo = po.with_suffix(".mo")
+            if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+                continue
+            with po.open("rb") as source:
+                catalog = read_po(source, locale=po.parent.parent.name)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
 
 
 def _migrate(url: str, keys_dir) -> None:

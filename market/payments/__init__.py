@@ -5,6 +5,7 @@ Without ``STRIPE_SECRET_KEY`` the registry runs in bank-transfer-only mode.
 
 import stripe as stripe_library
 from flask import current_app
+from flask_babel import gettext as _
 
 from core.errors import Conflict
 from market.payments.stripe import StripeGateway
@@ -31,8 +32,8 @@ def gateway() -> StripeGateway | None:
 def require_method(payment_method: str) -> None:
     """Refuse card payment up front in bank-transfer-only mode (409)."""
     if payment_method == "stripe" and gateway() is None:
-        raise StripeNotConfigured("Card, Alipay and WeChat Pay are not configured on this "
-                                  "registry; pay by bank transfer (bank_transfer).")
+        raise StripeNotConfigured(_("Card, Alipay and WeChat Pay are not configured on this "
+                                    "registry; pay by bank transfer (bank_transfer)."))
 
 
 def available_methods() -> list[str]:

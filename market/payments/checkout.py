@@ -6,6 +6,7 @@ webhook events are stored by id, so a replay changes nothing.
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from core.db import db
 from core.errors import NotFound, ServiceUnavailable
@@ -37,7 +38,7 @@ def open_checkout(order: Order) -> CheckoutSession:
             # Stable for this order, unique even if a staging database starts numbering anew.
             idempotency_key=f"checkout-{order.number}-{order.created_at.timestamp():.6f}")
     except PaymentGatewayError as error:
-        raise PaymentsUnavailable(f"Stripe could not open a checkout: {error}") from error
+        raise PaymentsUnavailable(_("Stripe could not open a checkout: %(error)s", error=error)) from error
 
 
 def attach_checkout(order_id: int, session: CheckoutSession) -> Order:
@@ -100,5 +101,5 @@ def handle_event(event: dict) -> str:
 def get_order_by_number(number: str) -> Order:
     order = db.session.execute(sa.select(Order).where(Order.number == number)).scalar_one_or_none()
     if order is None:
-        raise NotFound("No such order.")
+        raise NotFound(_("No such order."))
     return order

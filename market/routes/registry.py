@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from flask_babel import gettext as _
 
 from core.auth import current_organization, public, require_role
 from core.db import db, transaction
@@ -63,7 +64,7 @@ class IssuanceRequestById(MethodView):
         org = current_organization()
         if request is None or not (org.has_role("verifier", "registry_admin")
                                    or request.seller_id == org.id):
-            raise NotFound("No such issuance request.")
+            raise NotFound(_("No such issuance request."))
         return request
 
 
@@ -111,7 +112,7 @@ class LotById(MethodView):
     def get(self, lot_id):
         lot = db.session.get(Lot, lot_id)
         if lot is None:
-            raise NotFound("No such lot.")
+            raise NotFound(_("No such lot."))
         return lot
 
 

@@ -3,6 +3,7 @@
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from flask_babel import gettext as _
 
 from core.auth import current_organization, public, require_role
 from core.db import db, transaction
@@ -133,7 +134,7 @@ class StripeWebhook(MethodView):
     @blp.doc(description="Stripe-signed Checkout events; a replayed event changes nothing.")
     def post(self):
         if gateway() is None:
-            raise StripeNotConfigured("Stripe is not configured on this registry.")
+            raise StripeNotConfigured(_("Stripe is not configured on this registry."))
         try:
             event = gateway().parse_webhook(request.get_data(),
                                             request.headers.get("Stripe-Signature"))

@@ -195,7 +195,9 @@ def test_verify_pages_show_the_certificate(client, retired):
     _, retirement = retired
     number = retirement["certificate_number"]
     page = client.get(f"/verify/{number}").get_data(as_text=True)
-    assert number in page and "长春市机关事务管理局" in page and "2.469 t" in page
+    assert number in page and "长春市机关事务管理局" in page and "2.469\u00a0吨" in page
+    english = client.get(f"/verify/{number}?lang=en").get_data(as_text=True)
+    assert "2.469\u00a0t" in english and "Valid: signature, status and ledger verified" in english
     assert "有效" in page
     form = client.get("/verify")
     assert form.status_code == 200

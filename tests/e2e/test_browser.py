@@ -19,8 +19,8 @@ def test_citizen_browses_and_verifies_a_certificate(app, client, runner, live_se
 
     page.goto(live_server + "/")
     assert "碳惠吉林" in page.inner_text("h1")
-    assert "t" in page.inner_text(".stat >> nth=0")
-    page.click("text=进入市场 Marketplace")
+    assert "吨" in page.inner_text(".stat >> nth=0")
+    page.click("text=进入市场")
     page.wait_for_selector("#listings")
     assert page.locator("#listings tr").count() == 1 + 5  # header + demo listings
     assert "JL-2026-TR-METRO" in page.inner_text("#listings")
@@ -31,7 +31,7 @@ def test_citizen_browses_and_verifies_a_certificate(app, client, runner, live_se
     page.click(f"text={number}")
     page.wait_for_selector("#status")
     assert "有效" in page.inner_text("#status")
-    assert "2.500 t" in page.inner_text("main")
+    assert "2.500 吨" in page.inner_text("main").replace("\u00a0", " ")
 
     pdf = tmp_path / f"{number}.pdf"
     # Through the live server's thread: pyHanko signs with asyncio, and Playwright's

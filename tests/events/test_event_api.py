@@ -47,7 +47,7 @@ def test_domain_example_through_the_api(client, host):
     page = client.get(f"/events/{created.json['id']}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)  # the line with its factor's provenance
-    assert EVENT["name"] in html and "CN-JL-2026.1" in html and "4 671" in html
+    assert EVENT["name"] in html and "CN-JL-2026.1" in html and "4,671" in html
     assert "0.4671" in html and "公告2025年第47号" in html
 
 

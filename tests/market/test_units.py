@@ -3,6 +3,7 @@ the remainder kept in the original row, the partition and the lot totals intact.
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from factories import give, make_lot, make_org
 from core.db import db, transaction
@@ -89,7 +90,8 @@ def test_carve_takes_every_matching_block_when_no_quantity_is_given(holding):
 def test_carve_refuses_more_than_there_is_and_changes_nothing(holding):
     _, buyer, _, lot_id = holding
     before = [(b.serial_start, b.serial_end, b.owner_id) for b in blocks_of(lot_id)]
-    with pytest.raises(InsufficientUnits) as refused, transaction():
+    # Outside a request messages are in the default language, Chinese; ask for English.
+    with pytest.raises(InsufficientUnits) as refused, transaction(), force_locale("en"):
         units.carve(301, what="your units", owner_id=buyer.id, state="available")
     assert "Only 300 kg of your units" in refused.value.message
     assert refused.value.errors == {"quantity_kg": ["At most 300 kg."]}
