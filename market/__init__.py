@@ -2,14 +2,15 @@
 
 
 def init_app(app, api) -> None:
-    from market import cli, jobs, models, pages, payments  # noqa: F401 (models: tables)
+    from market import cli, jobs, models, payments  # noqa: F401 (models: tables)
+    from market.pages import public
     from market import labels  # noqa: F401 (registered label tables)
     from market.routes import movements, registry, trading
 
     api.register_blueprint(registry.blp)
     api.register_blueprint(movements.blp)
     api.register_blueprint(trading.blp)
-    app.register_blueprint(pages.bp)
+    app.register_blueprint(public.bp)
     payments.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
