@@ -9,7 +9,7 @@ from market.models import Lot, Methodology, Retirement
 from market.payments import available_methods
 from market.payments.checkout import get_order_by_number
 
-bp = Blueprint("market_pages", __name__, template_folder="templates")
+bp = Blueprint("market_pages", __name__, template_folder="../templates")
 
 
 @bp.get("/")
