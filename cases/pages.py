@@ -39,7 +39,7 @@ def pay(token):
         return _render_payment_page(token, error="请选择支付方式。 Choose a payment method.",
                                     status=422)
     try:
-        order = payment.pay_through_link(token, method, dump=OrderOut().dump)
+        order = OrderOut().dump(payment.pay_through_link(token, method))
     except DomainError as error:
         return _render_payment_page(token, error=error.message, status=error.status)
     if order.get("checkout_url"):

@@ -19,7 +19,6 @@ from events.schemas import (
 from events import covering
 from events.schemas import AttachRetirementIn
 from market import payments
-from core.responses import json_response
 from market.schemas import OrderOut
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1",
@@ -83,7 +82,7 @@ class EventNeutralize(MethodView):
         payments.require_method(data["payment_method"])  # 409 before any planning
         with transaction():
             plan = neutralize.plan_neutralization(org, hosting.get_event(event_id).claim)
-        return json_response(neutralize.place(org, plan, data["payment_method"]), 201)
+        return neutralize.place(org, plan, data["payment_method"])
 
 
 @blp.route("/claims")
@@ -114,7 +113,7 @@ class ClaimNeutralize(MethodView):
         payments.require_method(data["payment_method"])  # 409 before any planning
         with transaction():
             plan = neutralize.plan_neutralization(org, claims.get_claim(claim_id))
-        return json_response(neutralize.place(org, plan, data["payment_method"]), 201)
+        return neutralize.place(org, plan, data["payment_method"])
 
 
 @blp.route("/claims/<id:claim_id>/retirements")
