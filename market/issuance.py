@@ -22,6 +22,11 @@ def file_methodology(*, code, title_zh, title_en, scenario, version, status) -> 
     return methodology
 
 
+def list_methodologies() -> list[Methodology]:
+    """Every methodology of the registry, by code."""
+    return list(db.session.execute(sa.select(Methodology).order_by(Methodology.code)).scalars())
+
+
 def get_methodology(code: str) -> Methodology:
     methodology = db.session.execute(
         sa.select(Methodology).where(Methodology.code == code)).scalar_one_or_none()
@@ -51,6 +56,16 @@ def submit_issuance_request(seller, *, methodology_code, vintage, period_start, 
                               quantity_kg=quantity_kg, evidence=evidence)
     db.session.add(request)
     db.session.flush()
+    return request
+
+
+def get_request(organization, request_id: int) -> IssuanceRequest:
+    """An issuance request as its seller, a verifier or the registry admin sees it; 404
+    for anyone else, as for a request that does not exist."""
+    request = db.session.get(IssuanceRequest, request_id)
+    if request is None or not (organization.has_role("verifier", "registry_admin")
+                               or request.seller_id == organization.id):
+        raise NotFound("No such issuance request.")
     return request
 
 
