@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import attach_loaded, db
+from core.errors import WrongState
 
 KINDS = (
     "agency", "enterprise", "social_group", "event_host", "court", "procuratorate",
@@ -35,6 +36,17 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value
+
+
+class HasStatus:
+    """A model whose ``status`` moves only through its ``mark_*`` transitions, each of
+    which names the states it may start from."""
+
+    def _move(self, to: str, allowed: tuple[str, ...]) -> None:
+        if self.status not in allowed:
+            raise WrongState(f"{self.__class__.__name__} #{self.id} is {self.status}; "
+                             f"it cannot become {to}.")
+        self.status = to
 
 
 class Organization(db.Model):

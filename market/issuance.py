@@ -6,7 +6,6 @@ from core.db import db
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core import clock
 from market import ledger, numbering
-from core.errors import WrongState
 from market.errors import AlreadyIssued, MethodologyNotFiled
 from market.models import IssuanceRequest, Lot, Methodology, SerialBlock
 
@@ -83,19 +82,15 @@ def verify_issuance_request(verifier, request_id: int, *, decision, verified_kg,
     request = _locked_request(request_id)
     if request.seller_id == verifier.id:
         raise Forbidden("A verifier cannot verify its own request.")
-    if request.status != "submitted":
-        raise WrongState(f"The request is {request.status}, not submitted.")
     if decision == "approved":
         if verified_kg is None:
             raise Invalid("An approval needs verified_kg.", {"verified_kg": ["Required."]})
         if verified_kg > request.quantity_kg:
             raise Invalid("verified_kg exceeds the claimed quantity.",
                           {"verified_kg": [f"Must be at most {request.quantity_kg}."]})
-        request.verified_kg = verified_kg
-    request.status = "verified" if decision == "approved" else "rejected"
-    request.verifier_id = verifier.id
-    request.report_ref = report_ref
-    request.decided_at = clock.now()
+        request.mark_verified(verifier.id, verified_kg, report_ref, clock.now())
+    else:
+        request.mark_rejected(verifier.id, report_ref, clock.now())
     db.session.flush()
     return request
 
@@ -105,8 +100,7 @@ def issue_lot(request_id: int) -> Lot:
     request = _locked_request(request_id)
     if request.status == "issued":
         raise AlreadyIssued("This request has already been issued.")
-    if request.status != "verified":
-        raise WrongState(f"Only a verified request can be issued; this one is {request.status}.")
+    request.mark_issued()
     methodology = request.methodology
     head = ledger.lock_head(1)
     seq = numbering.next_value(f"lot:{request.vintage}:{methodology.code}")
@@ -125,6 +119,5 @@ def issue_lot(request_id: int) -> Lot:
     db.session.add(block)
     ledger.append(head, "issue", [block], lot_codes={lot.id: lot.code},
                   to_org_id=request.seller_id, ref=lot.code)
-    request.status = "issued"
     db.session.flush()
     return lot
