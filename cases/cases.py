@@ -238,7 +238,7 @@ def flag_overdue_cases() -> list[int]:
                                           CompensationCase.due_date < today)
         .order_by(CompensationCase.id).with_for_update()).scalars().all()
     for case in cases:
-        case.status = "overdue"
+        case.mark_overdue()
         record_event(case, "overdue", actor="system", due_date=case.due_date.isoformat(),
                      outstanding_kg=case.outstanding_kg)
     db.session.flush()

@@ -6,8 +6,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import db
-from core.models import UTCDateTime
+from core.db import db, one_of
+from core.models import HasStatus, UTCDateTime
 
 CASE_STATUSES = ("open", "fulfilled", "overdue")
 AUTHORITY_KINDS = ("court", "procuratorate", "eco_bureau")
@@ -24,13 +24,15 @@ CASE_ACTIONS = ("opened", "document_added", "payment_link_issued", "payment_orde
                 "retirement_counted", "fulfilled", "overdue")
 
 
-class CompensationCase(db.Model):
+class CompensationCase(HasStatus, db.Model):
     """One judgment or settlement ordering ecological-damage compensation in reductions.
 
     The measured loss, its agency and report, the multiplier and the ordered quantity are
     stored exactly as the authority wrote them and never recomputed. The obligor's ID
     number is kept only as a Fernet token; the payment link only as its SHA-256.
     """
+
+    status_labels = "case_status"
 
     __tablename__ = "compensation_cases"
     __table_args__ = (
@@ -40,7 +42,7 @@ class CompensationCase(db.Model):
         sa.CheckConstraint("measured_loss_kg > 0", name="measured_loss_positive"),
         sa.CheckConstraint("retired_kg >= 0", name="retired_non_negative"),
         sa.CheckConstraint("due_date >= judgment_date", name="due_after_judgment"),
-        sa.CheckConstraint("status IN ('open', 'fulfilled', 'overdue')", name="status_known"),
+        one_of("status", CASE_STATUSES, name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,8 +91,13 @@ class CompensationCase(db.Model):
         return not was_covered and self.retired_kg >= self.required_kg
 
     def mark_fulfilled(self, certificate_number: str, moment: datetime) -> None:
-        self.status, self.certificate_number, self.fulfilled_at = (
-            "fulfilled", certificate_number, moment)
+        """Covered (on time or late): the case gets its certificate number."""
+        self._move("fulfilled", ("open", "overdue"))
+        self.certificate_number, self.fulfilled_at = certificate_number, moment
+
+    def mark_overdue(self) -> None:
+        """The due date passed while the case was still open."""
+        self._move("overdue", ("open",))
 
 
 class CaseDocument(db.Model):

@@ -41,7 +41,7 @@ def pay(token):
         return _render_payment_page(token, error=_("Choose a payment method."),
                                     status=422)
     try:
-        order = payment.pay_through_link(token, method, dump=OrderOut().dump)
+        order = OrderOut().dump(payment.pay_through_link(token, method))
     except DomainError as error:
         return _render_payment_page(token, error=error.message, status=error.status)
     if order.get("checkout_url"):

@@ -62,9 +62,9 @@ def quote(case: CompensationCase) -> dict:
             "total_fen": sum(item["amount_fen"] for item in items), "pending_kg": pending_kg}
 
 
-def pay_through_link(token: str, payment_method: str, *, dump):
-    """Place the buy-and-retire order for the case behind ``token``; returns the dumped
-    order (with its bank reference, or the Stripe checkout URL)."""
+def pay_through_link(token: str, payment_method: str) -> Order:
+    """Place the buy-and-retire order for the case behind ``token``; returns the order
+    (with its bank reference, or the Stripe checkout URL)."""
     case = find_case_by_token(token)
     if case.is_fulfilled:
         raise WrongState(f"Case {case.case_number} is fulfilled; nothing is left to pay.")
@@ -84,7 +84,7 @@ def pay_through_link(token: str, payment_method: str, *, dump):
              for i in offer["items"]]
     case_id = case.id
     return order_flow.create_order(payer, items=items, payment_method=payment_method,
-                                   retirement=retirement, dump=dump,
+                                   retirement=retirement,
                                    on_placed=lambda order: record_link_order(case_id, order))
 
 

@@ -107,6 +107,4 @@ class CasePayment(MethodView):
     @blp.response(201, OrderOut)
     def post(self, data, token):
         """Buy and retire the outstanding quantity from the cheapest open listings."""
-        body = payment.pay_through_link(token, data["payment_method"],
-                                                     dump=OrderOut().dump)
-        return json_response(body, 201)
+        return payment.pay_through_link(token, data["payment_method"])

@@ -139,7 +139,7 @@ class PublicCaseOut(BaseSchema):
     required_kg = fields.Integer()
     retired_kg = fields.Integer()
     outstanding_kg = fields.Integer()
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf(CASE_STATUSES))
     beneficiary_wording = fields.String()
     document_kinds = fields.Function(lambda c: [d.kind for d in c.documents])
     retirements = fields.Function(lambda c: CaseRetirementOut(many=True).dump(case_retirements(c)))

@@ -50,7 +50,10 @@ def _configure_sqlite(dbapi_connection, connection_record):
 
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(conn):
-    if conn.dialect.name == "sqlite":
+    # An AUTOCOMMIT connection (a migration's autocommit_block) must get no BEGIN at all:
+    # some statements, such as PRAGMA foreign_keys, do nothing inside a transaction.
+    if (conn.dialect.name == "sqlite"
+            and conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT"):
         write = conn.get_execution_options().get(_WRITE)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
@@ -80,6 +83,12 @@ def attach_loaded(model, values: dict):
         for name, value in values.items():
             set_committed_value(known, name, value)
     return known
+
+
+def one_of(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:
+    """``CHECK (column IN (...))`` from the tuple the model defines once (the schemas'
+    ``OneOf`` reads the same tuple); named through the metadata's naming convention."""
+    return sa.CheckConstraint(f"{column} IN ({', '.join(repr(v) for v in values)})", name=name)
 
 
 def is_postgresql() -> bool:

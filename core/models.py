@@ -5,10 +5,13 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import clock
 from core.db import attach_loaded, db
+from core.errors import WrongState
+from core.labels import label
 
 KINDS = (
     "agency", "enterprise", "social_group", "event_host", "court", "procuratorate",
@@ -36,6 +39,21 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value
+
+
+class HasStatus:
+    """A model whose ``status`` moves only through its ``mark_*`` transitions, each of
+    which names the states it may start from. ``status_labels`` names the label table
+    (core/labels.py) that shows its states to a person."""
+
+    status_labels = ""
+
+    def _move(self, to: str, allowed: tuple[str, ...]) -> None:
+        if self.status not in allowed:
+            raise WrongState(_("It is %(status)s and cannot become %(to)s.",
+                               status=label(self.status_labels, self.status),
+                               to=label(self.status_labels, to)))
+        self.status = to
 
 
 class Organization(db.Model):

@@ -91,6 +91,11 @@ def footprint_in_force(claim: NeutralityClaim) -> Footprint | None:
     return latest_footprint(claim, "actual") or latest_footprint(claim, "estimate")
 
 
+def footprints_of(claim: NeutralityClaim):
+    """Every footprint recorded for the claim, oldest first, as a select for one page."""
+    return sa.select(Footprint).where(Footprint.claim_id == claim.id).order_by(Footprint.id)
+
+
 def covering_retirements(claim: NeutralityClaim):
     """Retirements that count for the claim: by ``event_id`` for an event, by
     ``claim_id`` for an organisation or pilot."""

@@ -83,7 +83,7 @@ def add_event_footprint(organization, event_id: int, *, stage: str, inputs: dict
         raise TooEarly(_("The actual footprint can be entered from the event's last day, %(date)s.",
                          date=format_date(claim.period_end, current_locale())))
     footprint = claims.record_footprint(claim, stage, inputs=inputs)
-    if stage == "actual":
+    if stage == "actual" and claim.is_before_offset:
         claim.mark_awaiting_offset()
         claims.achieve_if_covered(claim)
     return footprint

@@ -12,8 +12,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import db
-from core.models import UTCDateTime
+from core.db import db, one_of
+from core.models import HasStatus, UTCDateTime
 
 EVENT_KINDS = ("forum", "exhibition", "conference", "performance", "sports", "other")
 SUBJECTS = ("event", "organization", "pilot")
@@ -22,10 +22,6 @@ STAGES = ("estimate", "actual")
 #: the retirement purpose that covers each kind of subject
 PURPOSE_OF = {"event": "event_neutrality", "organization": "organization_operations",
               "pilot": "pilot_neutrality"}
-
-
-def _one_of(column: str, values: tuple) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class FactorSet(db.Model):
@@ -43,14 +39,16 @@ class FactorSet(db.Model):
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class NeutralityClaim(db.Model):
+class NeutralityClaim(HasStatus, db.Model):
     """A public declaration that a subject's emissions for a period will be (and then are)
     offset by retired reductions, with its deadline, status and certificates."""
 
+    status_labels = "claim_status"
+
     __tablename__ = "neutrality_claims"
     __table_args__ = (
-        sa.CheckConstraint(_one_of("subject", SUBJECTS), name="subject_known"),
-        sa.CheckConstraint(_one_of("status", CLAIM_STATUSES), name="status_known"),
+        one_of("subject", SUBJECTS, name="subject_known"),
+        one_of("status", CLAIM_STATUSES, name="status_known"),
         sa.CheckConstraint("period_end >= period_start", name="period_ordered"),
         sa.CheckConstraint("deadline >= period_end", name="deadline_after_period"),
     )
@@ -94,20 +92,29 @@ class NeutralityClaim(db.Model):
             return "awaiting_offset"
         return self.status
 
+    @property
+    def is_before_offset(self) -> bool:
+        """Planned or committed: the subject's period has not yet been closed."""
+        return self.status in ("planned", "committed")
+
     def mark_committed(self, certificate_number: str, moment: datetime) -> None:
-        self.status, self.commitment_certificate_number, self.committed_at = (
-            "committed", certificate_number, moment)
+        """The pre-event commitment is published (once, before the event)."""
+        self._move("committed", ("planned",))
+        self.commitment_certificate_number, self.committed_at = certificate_number, moment
 
     def mark_awaiting_offset(self) -> None:
-        if self.status in ("planned", "committed"):
-            self.status = "awaiting_offset"
+        """The period ended (or the actual footprint is in): retirements are due."""
+        self._move("awaiting_offset", ("planned", "committed"))
 
     def mark_neutral(self, certificate_number: str, moment: datetime) -> None:
-        self.status, self.certificate_number, self.neutral_at = (
-            "neutral", certificate_number, moment)
+        """Covered: the achievement certificate is issued (late cover included)."""
+        self._move("neutral", ("planned", "committed", "awaiting_offset", "overdue"))
+        self.certificate_number, self.neutral_at = certificate_number, moment
 
     def mark_overdue(self, moment: datetime) -> None:
-        self.status, self.overdue_at = "overdue", moment
+        """The offset deadline passed uncovered."""
+        self._move("overdue", ("planned", "committed", "awaiting_offset"))
+        self.overdue_at = moment
 
 
 class Event(db.Model):
@@ -116,7 +123,7 @@ class Event(db.Model):
 
     __tablename__ = "events"
     __table_args__ = (
-        sa.CheckConstraint(_one_of("kind", EVENT_KINDS), name="kind_known"),
+        one_of("kind", EVENT_KINDS, name="kind_known"),
         sa.CheckConstraint("expected_attendees > 0", name="attendees_positive"),
     )
 
@@ -149,7 +156,7 @@ class Footprint(db.Model):
 
     __tablename__ = "footprints"
     __table_args__ = (
-        sa.CheckConstraint(_one_of("stage", STAGES), name="stage_known"),
+        one_of("stage", STAGES, name="stage_known"),
         sa.CheckConstraint("basis IN ('calculated', 'declared')", name="basis_known"),
         sa.CheckConstraint("total_kg > 0", name="total_positive"),
     )

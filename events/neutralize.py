@@ -23,7 +23,6 @@ from core.errors import WrongState
 from market.listings import cheapest_cover
 from market.models import Order
 from market.orders import MAX_ITEMS
-from market.schemas import OrderOut
 
 
 class MarketCannotCover(Conflict):
@@ -85,7 +84,6 @@ def plan_neutralization(organization, claim: NeutralityClaim) -> dict:
     return {"items": cheapest_items(organization, need), "retirement": instruction}
 
 
-def place(organization, plan: dict, payment_method: str) -> dict:
-    """Place the planned order (its own transactions); returns the dumped order."""
-    return order_flow.create_order(organization, payment_method=payment_method,
-                                   dump=OrderOut().dump, **plan)
+def place(organization, plan: dict, payment_method: str) -> Order:
+    """Place the planned order (its own transactions); returns the order."""
+    return order_flow.create_order(organization, payment_method=payment_method, **plan)

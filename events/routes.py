@@ -4,7 +4,6 @@ Reads are public (events and claims are public declarations); every write needs 
 buyer role and, on an existing event or claim, the host organisation (403 otherwise).
 """
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -12,14 +11,12 @@ from core.auth import current_organization, public, require_role
 from core.db import db, transaction
 from core.schemas import PageArgs, page_of, page_schema
 from events import claims, hosting, neutralize, views
-from events.models import Footprint
 from events.schemas import (
     ClaimIn, ClaimOut, EventIn, EventOut, FootprintIn, FootprintOut, NeutralizeIn,
 )
 from events import covering
 from events.schemas import AttachRetirementIn
 from market import payments
-from core.responses import json_response
 from market.schemas import OrderOut
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1",
@@ -51,9 +48,7 @@ class EventFootprints(MethodView):
     @blp.arguments(PageArgs(), location="query")
     @blp.response(200, FootprintPage)
     def get(self, args, event_id):
-        event = hosting.get_event(event_id)
-        stmt = sa.select(Footprint).where(Footprint.claim_id == event.claim_id).order_by(
-            Footprint.id)
+        stmt = claims.footprints_of(hosting.get_event(event_id).claim)
         return page_of(stmt, args["page"], args["per_page"], db.session)
 
     @require_role("buyer")
@@ -83,7 +78,7 @@ class EventNeutralize(MethodView):
         payments.require_method(data["payment_method"])  # 409 before any planning
         with transaction():
             plan = neutralize.plan_neutralization(org, hosting.get_event(event_id).claim)
-        return json_response(neutralize.place(org, plan, data["payment_method"]), 201)
+        return neutralize.place(org, plan, data["payment_method"])
 
 
 @blp.route("/claims")
@@ -114,7 +109,7 @@ class ClaimNeutralize(MethodView):
         payments.require_method(data["payment_method"])  # 409 before any planning
         with transaction():
             plan = neutralize.plan_neutralization(org, claims.get_claim(claim_id))
-        return json_response(neutralize.place(org, plan, data["payment_method"]), 201)
+        return neutralize.place(org, plan, data["payment_method"])
 
 
 @blp.route("/claims/<id:claim_id>/retirements")

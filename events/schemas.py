@@ -8,7 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from core.schemas import BaseSchema, Id, Kg, StrictInt
 from events.footprint import FootprintInputs
-from events.models import EVENT_KINDS, STAGES
+from events.models import CLAIM_STATUSES, EVENT_KINDS, STAGES
 from market.schemas.trading import PaymentMethod
 
 Text = lambda n, **kw: fields.String(validate=validate.Length(min=1, max=n), **kw)  # noqa: E731
@@ -108,7 +108,7 @@ class ClaimOut(BaseSchema):
     host_name = fields.String()
     period_start = fields.Date()
     period_end = fields.Date()
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf(CLAIM_STATUSES))
     deadline = fields.Date()
     required_kg = fields.Integer(allow_none=True)
     retired_kg = fields.Integer()

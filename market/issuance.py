@@ -8,7 +8,6 @@ from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core import clock
 from core.labels import label
 from market import ledger, numbering
-from core.errors import WrongState
 from market.errors import AlreadyIssued, MethodologyNotFiled
 from market.models import IssuanceRequest, Lot, Methodology, SerialBlock
 
@@ -23,6 +22,11 @@ def file_methodology(*, code, title_zh, title_en, scenario, version, status) -> 
     db.session.add(methodology)
     db.session.flush()
     return methodology
+
+
+def list_methodologies() -> list[Methodology]:
+    """Every methodology of the registry, by code."""
+    return list(db.session.execute(sa.select(Methodology).order_by(Methodology.code)).scalars())
 
 
 def get_methodology(code: str) -> Methodology:
@@ -59,6 +63,16 @@ def submit_issuance_request(seller, *, methodology_code, vintage, period_start, 
     return request
 
 
+def get_request(organization, request_id: int) -> IssuanceRequest:
+    """An issuance request as its seller, a verifier or the registry admin sees it; 404
+    for anyone else, as for a request that does not exist."""
+    request = db.session.get(IssuanceRequest, request_id)
+    if request is None or not (organization.has_role("verifier", "registry_admin")
+                               or request.seller_id == organization.id):
+        raise NotFound(_("No such issuance request."))
+    return request
+
+
 def _locked_request(request_id: int) -> IssuanceRequest:
     request = db.session.execute(
         sa.select(IssuanceRequest).where(IssuanceRequest.id == request_id).with_for_update()
@@ -73,20 +87,15 @@ def verify_issuance_request(verifier, request_id: int, *, decision, verified_kg,
     request = _locked_request(request_id)
     if request.seller_id == verifier.id:
         raise Forbidden(_("A verifier cannot verify its own request."))
-    if request.status != "submitted":
-        raise WrongState(_("The request is %(status)s, not submitted.",
-                           status=label("issuance_request_status", request.status)))
     if decision == "approved":
         if verified_kg is None:
             raise Invalid(_("An approval needs verified_kg."), {"verified_kg": [_("Required.")]})
         if verified_kg > request.quantity_kg:
             raise Invalid(_("verified_kg exceeds the claimed quantity."),
                           {"verified_kg": [_("Must be at most %(kg)s.", kg=request.quantity_kg)]})
-        request.verified_kg = verified_kg
-    request.status = "verified" if decision == "approved" else "rejected"
-    request.verifier_id = verifier.id
-    request.report_ref = report_ref
-    request.decided_at = clock.now()
+        request.mark_verified(verifier.id, verified_kg, report_ref, clock.now())
+    else:
+        request.mark_rejected(verifier.id, report_ref, clock.now())
     db.session.flush()
     return request
 
@@ -96,9 +105,7 @@ def issue_lot(request_id: int) -> Lot:
     request = _locked_request(request_id)
     if request.status == "issued":
         raise AlreadyIssued(_("This request has already been issued."))
-    if request.status != "verified":
-        raise WrongState(_("Only a verified request can be issued; this one is %(status)s.",
-                           status=label("issuance_request_status", request.status)))
+    request.mark_issued()
     methodology = request.methodology
     head = ledger.lock_head(1)
     seq = numbering.next_value(f"lot:{request.vintage}:{methodology.code}")
@@ -117,6 +124,5 @@ def issue_lot(request_id: int) -> Lot:
     db.session.add(block)
     ledger.append(head, "issue", [block], lot_codes={lot.id: lot.code},
                   to_org_id=request.seller_id, ref=lot.code)
-    request.status = "issued"
     db.session.flush()
     return lot

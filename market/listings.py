@@ -7,7 +7,6 @@ from core.db import db
 from core.errors import Forbidden, Invalid, NotFound
 from core import clock
 from market import ledger, units
-from core.errors import WrongState
 from market.models import Listing, Lot, Methodology, SerialBlock
 
 
@@ -45,10 +44,8 @@ def delist(seller, listing_id: int) -> Listing:
     listing = lock_listing(listing_id)
     if listing.seller_id != seller.id:
         raise Forbidden(_("Only the seller can delist its listing."))
-    if not listing.is_open:
-        raise WrongState(_("The listing is already closed."))
+    listing.mark_closed(clock.now())
     blocks = units.carve(None, listing_id=listing.id, state="listed")
-    listing.status, listing.remaining_kg, listing.closed_at = "closed", 0, clock.now()
     if blocks:
         return_to_seller(blocks, listing)
     db.session.flush()

@@ -29,9 +29,9 @@ def needs_checkout(order: Order) -> bool:
     return order.payment_method != "bank_transfer"
 
 
-def check_out(buyer, order_id: int, dump) -> dict:
+def check_out(buyer, order_id: int) -> Order:
     """After the placing transaction committed: open the Checkout Session, attach it and
-    return the dumped order; if Stripe refuses, cancel the reservation and re-raise."""
+    return the order; if Stripe refuses, cancel the reservation and re-raise."""
     try:
         session = checkout.open_checkout(db.session.get(Order, order_id))
     except checkout.PaymentsUnavailable:
@@ -39,16 +39,16 @@ def check_out(buyer, order_id: int, dump) -> dict:
             orders.cancel_order(buyer, order_id)
         raise
     with transaction():
-        return dump(checkout.attach_checkout(order_id, session))
+        return checkout.attach_checkout(order_id, session)
 
 
 def create_order(buyer, *, items: list[dict], payment_method: str, retirement: dict | None,
-                 dump, on_placed=None) -> dict:
-    """Place the order (both steps, each in its own transaction); returns the dumped order."""
+                 on_placed=None) -> Order:
+    """Place the order (both steps, each in its own transaction); returns the order."""
     with transaction():
         order = place(buyer, items=items, payment_method=payment_method,
                       retirement=retirement, on_placed=on_placed)
         if not needs_checkout(order):
-            return dump(order)
+            return order
         order_id = order.id
-    return check_out(buyer, order_id, dump)
+    return check_out(buyer, order_id)

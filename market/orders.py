@@ -181,32 +181,26 @@ def cancel_order(buyer, order_id: int) -> Order:
     order = lock_order(order_id)
     if order.buyer_id != buyer.id:
         raise NotFound(_("No such order."))
-    if not order.is_pending:
-        raise WrongState(_("Only a pending order can be cancelled; this one is %(status)s.",
-                           status=label("order_status", order.status)))
+    order.mark_cancelled(clock.now())
     release_reservation(order)
-    order.status, order.closed_at = "cancelled", clock.now()
     return order
 
 
 def expire_order(order: Order) -> Order:
-    """Release a pending order whose reservation window has passed (the caller locked it)."""
-    if order.is_pending and order.expires_at <= clock.now():
-        release_reservation(order)
-        order.status, order.closed_at = "expired", clock.now()
+    """Release a pending order whose reservation window has passed (the caller locked it);
+    409 while the window is open or when the order is no longer pending."""
+    order.mark_expired(clock.now())
+    release_reservation(order)
     return order
 
 
 def fulfil_order(order: Order) -> Order:
     """Paid: move the reserved units to the buyer, or retire them for the buyer when the
     order carries a retirement instruction (buy-and-retire). The caller locked the order."""
-    if not order.is_pending:
-        raise WrongState(_("The order is %(status)s; it cannot be fulfilled.",
-                           status=label("order_status", order.status)))
+    order.mark_fulfilled(clock.now())
     blocks = units.carve(None, order_id=order.id, state="reserved")
     if units.total_kg(blocks) != order.quantity_kg:
         raise WrongState(_("The order's reservation is incomplete."))
-    order.status, order.closed_at = "fulfilled", clock.now()
     if order.retirement:
         buyer = db.session.get(Organization, order.buyer_id)
         instruction = retirements.parse_stored_instruction(order.retirement)

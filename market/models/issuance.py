@@ -5,8 +5,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import db
-from core.models import UTCDateTime, utcnow
+from core.db import db, one_of
+from core.models import HasStatus, UTCDateTime, utcnow
 
 SCENARIOS = ("clothing", "food", "housing", "transport", "shopping", "tourism")
 METHODOLOGY_STATUSES = ("draft", "filed", "suspended", "retired")
@@ -17,6 +17,7 @@ class Methodology(db.Model):
     """A filed quantification method for one low-carbon scenario (e.g. metro rides)."""
 
     __tablename__ = "methodologies"
+    __table_args__ = (one_of("status", METHODOLOGY_STATUSES, name="status_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)
@@ -32,14 +33,17 @@ class Methodology(db.Model):
         return self.status == "filed"
 
 
-class IssuanceRequest(db.Model):
+class IssuanceRequest(HasStatus, db.Model):
     """A seller's claim of reductions, checked by a verifier before the admin issues a lot."""
+
+    status_labels = "issuance_request_status"
 
     __tablename__ = "issuance_requests"
     __table_args__ = (
         sa.CheckConstraint("quantity_kg > 0", name="quantity_positive"),
         sa.CheckConstraint("verified_kg IS NULL OR (verified_kg > 0 AND verified_kg <= quantity_kg)",
                            name="verified_within_claim"),
+        one_of("status", REQUEST_STATUSES, name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,3 +63,22 @@ class IssuanceRequest(db.Model):
 
     methodology = relationship("Methodology")
     lot = relationship("Lot", back_populates="issuance_request", uselist=False)
+
+    def mark_verified(self, verifier_id: int, verified_kg: int, report_ref: str,
+                      moment: datetime) -> None:
+        """A verifier approved ``verified_kg`` of the claimed reductions."""
+        self._move("verified", ("submitted",))
+        self.verified_kg = verified_kg
+        self._decided(verifier_id, report_ref, moment)
+
+    def mark_rejected(self, verifier_id: int, report_ref: str, moment: datetime) -> None:
+        """A verifier refused the claim; it can never be issued."""
+        self._move("rejected", ("submitted",))
+        self._decided(verifier_id, report_ref, moment)
+
+    def mark_issued(self) -> None:
+        """Its lot is issued (once)."""
+        self._move("issued", ("verified",))
+
+    def _decided(self, verifier_id: int, report_ref: str, moment: datetime) -> None:
+        self.verifier_id, self.report_ref, self.decided_at = verifier_id, report_ref, moment

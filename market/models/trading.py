@@ -5,19 +5,25 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import db
-from core.models import UTCDateTime, utcnow
+from core.db import db, one_of
+from core.errors import WrongState
+from core.models import HasStatus, UTCDateTime, utcnow
 
 LISTING_STATUSES = ("open", "closed")
 ORDER_STATUSES = ("pending_payment", "fulfilled", "cancelled", "expired")
 PAYMENT_METHODS = ("stripe", "bank_transfer")
+# "applied" fulfilled the order; "unmatched" arrived for an order no longer pending and
+# waits for a refund by hand.
+PAYMENT_STATUSES = ("applied", "unmatched")
 
 
-class Listing(db.Model):
+class Listing(HasStatus, db.Model):
     """A seller's offer of escrowed (listed) units of one lot at a price per tonne.
 
     ``remaining_kg`` is what is still listed and not reserved by an order.
     """
+
+    status_labels = "listing_status"
 
     __tablename__ = "listings"
     __table_args__ = (
@@ -25,6 +31,7 @@ class Listing(db.Model):
         sa.CheckConstraint("remaining_kg >= 0 AND remaining_kg <= quantity_kg",
                            name="remaining_within_quantity"),
         sa.CheckConstraint("price_fen_per_tonne > 0", name="price_positive"),
+        one_of("status", LISTING_STATUSES, name="status_known"),
         sa.Index("ix_listings_open_price", "status", "price_fen_per_tonne"),
     )
 
@@ -48,12 +55,20 @@ class Listing(db.Model):
     def ref(self) -> str:
         return f"LST-{self.id}"
 
+    def mark_closed(self, moment: datetime) -> None:
+        """Delisted: nothing more can be reserved from it."""
+        self._move("closed", ("open",))
+        self.remaining_kg, self.closed_at = 0, moment
 
-class Order(db.Model):
+
+class Order(HasStatus, db.Model):
     """A buyer's order: units reserved serial-exactly until paid, cancelled or expired."""
+
+    status_labels = "order_status"
 
     __tablename__ = "orders"
     __table_args__ = (sa.CheckConstraint("total_fen >= 0", name="total_non_negative"),
+                      one_of("status", ORDER_STATUSES, name="status_known"),
                       sa.Index("ix_orders_status_expires", "status", "expires_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,6 +115,31 @@ class Order(db.Model):
             return sa.and_(cls.status == "pending_payment", cls.expires_at > moment)
         return cls.status == status
 
+    def mark_fulfilled(self, moment: datetime) -> None:
+        """Paid: the reserved units go to the buyer (or are retired for it)."""
+        self._move("fulfilled", ("pending_payment",))
+        self.closed_at = moment
+
+    def mark_cancelled(self, moment: datetime) -> None:
+        """The buyer gave up the order before paying."""
+        self._move("cancelled", ("pending_payment",))
+        self.closed_at = moment
+
+    def mark_expired(self, now: datetime) -> None:
+        """The reservation window passed unpaid; refused while it is still open."""
+        if self.is_pending and self.expires_at > now:
+            raise WrongState(f"Order {self.number} is reserved until {self.expires_at}; "
+                             "it cannot expire yet.")
+        self._move("expired", ("pending_payment",))
+        self.closed_at = now
+
+    def close_window(self, now: datetime) -> None:
+        """The payment provider ended the checkout early (its session expired or the
+        payment failed): the reservation window ends ``now``, so the order may expire."""
+        if not self.is_pending:
+            raise WrongState(f"Order {self.number} is {self.status}; its window is closed.")
+        self.expires_at = min(self.expires_at, now)
+
 
 class OrderItem(db.Model):
     """One listing's share of an order, priced once when the order is placed."""
@@ -124,7 +164,8 @@ class Payment(db.Model):
     """Money received for an order: a confirmed bank transfer or a paid Stripe session."""
 
     __tablename__ = "payments"
-    __table_args__ = (sa.CheckConstraint("amount_fen >= 0", name="amount_non_negative"),)
+    __table_args__ = (sa.CheckConstraint("amount_fen >= 0", name="amount_non_negative"),
+                      one_of("status", PAYMENT_STATUSES, name="status_known"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
@@ -132,8 +173,6 @@ class Payment(db.Model):
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
     currency: Mapped[str] = mapped_column(sa.String(3), default="CNY")
     reference: Mapped[str] = mapped_column(sa.String(255))
-    # "applied" fulfilled the order; "unmatched" arrived for an order no longer pending
-    # and waits for a refund by hand.
     status: Mapped[str] = mapped_column(sa.String(16), default="applied")
     confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -86,8 +86,8 @@ def handle_event(event: dict) -> str:
                    else "awaiting_async_payment")
     elif event["type"] in RELEASE:
         if order.is_pending:
-            orders.release_reservation(order)
-            order.status, order.closed_at = "expired", clock.now()
+            order.close_window(clock.now())
+            orders.expire_order(order)
             outcome = "released"
         else:
             outcome = f"already_{order.status}"

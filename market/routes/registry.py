@@ -1,16 +1,13 @@
 """Methodologies, issuance, lots, holdings and the public ledger."""
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_babel import gettext as _
 
 from core.auth import current_organization, public, require_role
 from core.db import db, transaction
-from core.errors import NotFound
 from core.schemas import page_of, page_schema
-from market import issuance, ledger
-from market.models import IssuanceRequest, Lot, Methodology, SerialBlock
+from market import holdings, issuance, ledger, lots
 from market.schemas import (
     HoldingsOut, IssuanceRequestIn, IssuanceRequestOut, LedgerArgs, LedgerOut, LotArgs, LotOut,
     MethodologyIn, MethodologyOut, VerificationIn,
@@ -27,7 +24,7 @@ class Methodologies(MethodView):
     @public
     @blp.response(200, MethodologyOut(many=True))
     def get(self):
-        return db.session.execute(sa.select(Methodology).order_by(Methodology.code)).scalars()
+        return issuance.list_methodologies()
 
     @require_role("registry_admin")
     @blp.arguments(MethodologyIn())
@@ -60,12 +57,7 @@ class IssuanceRequestById(MethodView):
     @require_role("seller", "verifier", "registry_admin")
     @blp.response(200, IssuanceRequestOut)
     def get(self, request_id):
-        request = db.session.get(IssuanceRequest, request_id)
-        org = current_organization()
-        if request is None or not (org.has_role("verifier", "registry_admin")
-                                   or request.seller_id == org.id):
-            raise NotFound(_("No such issuance request."))
-        return request
+        return issuance.get_request(current_organization(), request_id)
 
 
 @blp.route("/issuance-requests/<id:request_id>/verification")
@@ -93,16 +85,8 @@ class Lots(MethodView):
     @blp.arguments(LotArgs(), location="query")
     @blp.response(200, LotPage)
     def get(self, args):
-        stmt = sa.select(Lot).order_by(Lot.id)
-        if "scenario" in args:
-            stmt = stmt.where(Lot.scenario == args["scenario"])
-        if "vintage" in args:
-            stmt = stmt.where(Lot.vintage == args["vintage"])
-        if "seller_id" in args:
-            stmt = stmt.where(Lot.seller_id == args["seller_id"])
-        if "methodology_code" in args:
-            stmt = stmt.join(Methodology).where(Methodology.code == args["methodology_code"])
-        return page_of(stmt, args["page"], args["per_page"], db.session)
+        page, per_page = args.pop("page"), args.pop("per_page")
+        return page_of(lots.search_lots(**args), page, per_page, db.session)
 
 
 @blp.route("/lots/<id:lot_id>")
@@ -110,10 +94,7 @@ class LotById(MethodView):
     @public
     @blp.response(200, LotOut)
     def get(self, lot_id):
-        lot = db.session.get(Lot, lot_id)
-        if lot is None:
-            raise NotFound(_("No such lot."))
-        return lot
+        return lots.get_lot(lot_id)
 
 
 @blp.route("/holdings")
@@ -121,18 +102,7 @@ class Holdings(MethodView):
     @require_role()
     @blp.response(200, HoldingsOut)
     def get(self):
-        org = current_organization()
-        rows = db.session.execute(
-            sa.select(SerialBlock, Lot.code).join(Lot, Lot.id == SerialBlock.lot_id)
-            .where(SerialBlock.owner_id == org.id)
-            .order_by(Lot.vintage, SerialBlock.lot_id, SerialBlock.serial_start)
-        ).all()
-        items = [{"lot_id": b.lot_id, "lot_code": code, "serial_start": b.serial_start,
-                  "serial_end": b.serial_end, "quantity_kg": b.quantity_kg, "state": b.state}
-                 for b, code in rows]
-        totals = {f"{s}_kg": sum(i["quantity_kg"] for i in items if i["state"] == s)
-                  for s in ("available", "listed", "reserved", "retired")}
-        return {"items": items, **totals}
+        return holdings.holdings_of(current_organization())
 
 
 @blp.route("/ledger")

@@ -75,7 +75,7 @@ class Orders(MethodView):
             return json_response(order_out.dump(order), 201)
         order_id = order.id
         return AfterCommit(
-            lambda: json_response(order_flow.check_out(buyer, order_id, order_out.dump), 201),
+            lambda: json_response(order_out.dump(order_flow.check_out(buyer, order_id)), 201),
             frees_key_on=(checkout.PaymentsUnavailable,))
 
 

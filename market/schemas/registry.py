@@ -3,7 +3,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from core.schemas import MAX_ID, BaseSchema, Id, Kg, PageArgs, StrictInt
-from market.models.issuance import METHODOLOGY_STATUSES, SCENARIOS
+from market.models.issuance import METHODOLOGY_STATUSES, REQUEST_STATUSES, SCENARIOS
 from market.models.movements import PURPOSES
 from market.retirements import serials_of
 
@@ -27,7 +27,7 @@ class MethodologyOut(BaseSchema):
     title_en = fields.String()
     scenario = fields.String()
     version = fields.String()
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf(METHODOLOGY_STATUSES))
 
 
 class IssuanceRequestIn(BaseSchema):
@@ -47,7 +47,7 @@ class VerificationIn(BaseSchema):
 
 class IssuanceRequestOut(BaseSchema):
     id = fields.Integer()
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf(REQUEST_STATUSES))
     seller_id = fields.Integer()
     methodology_code = fields.Function(lambda r: r.methodology.code)
     vintage = fields.Integer()

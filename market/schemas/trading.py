@@ -5,7 +5,7 @@ from marshmallow import fields, validate
 from core import clock
 from core.schemas import MAX_ID, BaseSchema, Fen, Id, Kg, PageArgs
 from market.models.issuance import SCENARIOS
-from market.models.trading import ORDER_STATUSES, PAYMENT_METHODS
+from market.models.trading import LISTING_STATUSES, ORDER_STATUSES, PAYMENT_METHODS
 from market.payments.bank import receiving_account
 from market.units import lot_facts
 from market.schemas.registry import RetirementInstruction
@@ -37,7 +37,7 @@ class ListingOut(BaseSchema):
     remaining_kg = fields.Integer()
     price_fen_per_tonne = fields.Integer()
     currency = fields.Constant("CNY")
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf(LISTING_STATUSES))
     created_at = fields.DateTime()
 
 
@@ -78,7 +78,8 @@ class OrderOut(BaseSchema):
     number = fields.String()
     buyer_id = fields.Integer()
     # As read now: past expires_at a pending order is expired before the job releases it.
-    status = fields.Function(lambda order: order.status_at(clock.now()))
+    status = fields.Function(lambda order: order.status_at(clock.now()),
+                             validate=validate.OneOf(ORDER_STATUSES))
     payment_method = fields.String()
     total_fen = fields.Integer()
     currency = fields.String()

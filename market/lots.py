@@ -1,0 +1,30 @@
+"""Reading lots: the public catalogue of issuances."""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from core.db import db
+from core.errors import NotFound
+from market.models import Lot, Methodology
+
+
+def search_lots(*, scenario: str | None = None, vintage: int | None = None,
+                seller_id: int | None = None, methodology_code: str | None = None):
+    """Lots matching every filter given, oldest first, as a select for one page."""
+    stmt = sa.select(Lot).order_by(Lot.id)
+    if scenario is not None:
+        stmt = stmt.where(Lot.scenario == scenario)
+    if vintage is not None:
+        stmt = stmt.where(Lot.vintage == vintage)
+    if seller_id is not None:
+        stmt = stmt.where(Lot.seller_id == seller_id)
+    if methodology_code is not None:
+        stmt = stmt.join(Methodology).where(Methodology.code == methodology_code)
+    return stmt
+
+
+def get_lot(lot_id: int) -> Lot:
+    lot = db.session.get(Lot, lot_id)
+    if lot is None:
+        raise NotFound(_("No such lot."))
+    return lot
