@@ -9,8 +9,8 @@ from core.auth import current_organization, public, require_role
 from core.db import db, transaction
 from core.errors import NotFound
 from core.schemas import page_of, page_schema
-from market import issuance, ledger
-from market.models import IssuanceRequest, Lot, Methodology, SerialBlock
+from market import holdings, issuance, ledger
+from market.models import IssuanceRequest, Lot, Methodology
 from market.schemas import (
     HoldingsOut, IssuanceRequestIn, IssuanceRequestOut, LedgerArgs, LedgerOut, LotArgs, LotOut,
     MethodologyIn, MethodologyOut, VerificationIn,
@@ -121,18 +121,7 @@ class Holdings(MethodView):
     @require_role()
     @blp.response(200, HoldingsOut)
     def get(self):
-        org = current_organization()
-        rows = db.session.execute(
-            sa.select(SerialBlock, Lot.code).join(Lot, Lot.id == SerialBlock.lot_id)
-            .where(SerialBlock.owner_id == org.id)
-            .order_by(Lot.vintage, SerialBlock.lot_id, SerialBlock.serial_start)
-        ).all()
-        items = [{"lot_id": b.lot_id, "lot_code": code, "serial_start": b.serial_start,
-                  "serial_end": b.serial_end, "quantity_kg": b.quantity_kg, "state": b.state}
-                 for b, code in rows]
-        totals = {f"{s}_kg": sum(i["quantity_kg"] for i in items if i["state"] == s)
-                  for s in ("available", "listed", "reserved", "retired")}
-        return {"items": items, **totals}
+        return holdings.holdings_of(current_organization())
 
 
 @blp.route("/ledger")
