@@ -79,7 +79,7 @@ def buy():
             needs_checkout = order_flow.needs_checkout(order)
         if needs_checkout:
             try:
-                order_flow.check_out(buyer, order_id, lambda placed: None)
+                order_flow.check_out(buyer, order_id)
             except checkout.PaymentsUnavailable:
                 with transaction():
                     forget_key(record_id)
