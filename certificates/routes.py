@@ -39,7 +39,8 @@ class Verification(MethodView):
             if len(data) > MAX_UPLOAD:
                 raise Invalid("The file is larger than 10 MiB.", {"file": ["Too large."]})
             return service.verify_upload(data)
-        document = request.get_json(silent=True)
+        # The strict reader (core.strict_json): duplicate members or deep nesting are 422.
+        document = request.get_json() if request.is_json and request.get_data(cache=True) else None
         if document is None:
             raise Invalid("Send a credential as JSON or a file in the multipart field 'file'.",
                           {"file": ["Missing."]})

@@ -8,11 +8,13 @@ from flask_smorest import Api
 from werkzeug.routing import IntegerConverter
 
 from core import config as config_module
-from core import errors
+from core import errors, request_guard, strict_json
 from core.db import db
 from core.schemas import MAX_ID
 
 migrate = Migrate()
+# Before any route module is imported: flask-smorest binds its parser when decorating.
+strict_json.install_parser()
 
 
 class IdConverter(IntegerConverter):
@@ -28,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config_module.from_environment())
     app.config.update(config or {})
 
+    strict_json.init_app(app)  # request bodies: the one strict JSON reader
     app.json.ensure_ascii = False  # Chinese stays readable in API responses
     app.json.sort_keys = False
     app.url_map.converters["id"] = IdConverter
@@ -37,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     api.register_converter(IdConverter, lambda c: {"type": "integer", "minimum": 1})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     errors.init_app(app, api)
+    request_guard.init_app(app)  # the text rule for paths, query strings and forms
 
     from core import cli, docs, jobs, pages, routes
 
