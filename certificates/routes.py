@@ -4,6 +4,7 @@ status lists."""
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from werkzeug.routing import BaseConverter
 
 from certificates import revocation, service
 from certificates.schemas import CertificateOut, RevocationIn, VerificationOut
@@ -13,11 +14,19 @@ from core.errors import Invalid
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
+class CertificateNumberConverter(BaseConverter):
+    """A path segment naming a certificate, never the word ``verification``: otherwise
+    ``/certificates/verification`` also matches the GET of a certificate, and OPTIONS
+    advertises a GET that only answers 404."""
+
+    regex = r"(?!verification(?![^/]))[^/]+"
+
+
 blp = Blueprint("certificates", __name__, url_prefix="/api/v1",
                 description="Signed certificates, verification and revocation")
 
 
-@blp.route("/certificates/<string:number>")
+@blp.route("/certificates/<certificate_number:number>")
 class CertificateByNumber(MethodView):
     @public
     @blp.response(200, CertificateOut)
@@ -47,7 +56,7 @@ class Verification(MethodView):
         return service.verify_credential(document)
 
 
-@blp.route("/certificates/<string:number>/revocation")
+@blp.route("/certificates/<certificate_number:number>/revocation")
 class Revocation(MethodView):
     @require_role("registry_admin")
     @blp.arguments(RevocationIn())

@@ -4,7 +4,6 @@ import importlib
 
 from flask import Flask
 from flask_migrate import Migrate
-from flask_smorest import Api
 from werkzeug.routing import IntegerConverter
 
 from core import config as config_module
@@ -36,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["id"] = IdConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.PROJECT_ROOT / "migrations"))
-    api = Api(app, spec_kwargs={"servers": [{"url": app.config["BASE_URL"]}]})
+    api = errors.RegistryApi(app, spec_kwargs={"servers": [{"url": app.config["BASE_URL"]}]})
     api.register_converter(IdConverter, lambda c: {"type": "integer", "minimum": 1})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     errors.init_app(app, api)

@@ -4,7 +4,9 @@ Domains raise ``DomainError`` subclasses; marshmallow and webargs validation err
 every ``HTTPException`` are turned into the same shape by ``ErrorHandling``.
 """
 
+import marshmallow as ma
 from flask import current_app, jsonify
+from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 
@@ -110,6 +112,24 @@ def handle_unexpected(error: Exception):
         raise error
     current_app.logger.exception("Unhandled error")
     return error_response(500, "internal_server_error", "Something went wrong on our side.")
+
+
+class ErrorSchema(ma.Schema):
+    """The documented error shape (flask-smorest's default has ``code`` an integer and
+    ``status`` a string, the other way round from what this API sends)."""
+
+    code = ma.fields.String(required=True, metadata={
+        "description": "Stable snake_case error code, e.g. validation_error"})
+    status = ma.fields.Integer(required=True, metadata={"description": "HTTP status code"})
+    message = ma.fields.String(required=True, metadata={"description": "Human text"})
+    errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(), required=True,
+                            metadata={"description": "Messages by field"})
+
+
+class RegistryApi(Api):
+    """flask-smorest's Api documenting this API's error shape."""
+
+    ERROR_SCHEMA = ErrorSchema
 
 
 def init_app(app, api) -> None:
