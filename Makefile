@@ -3,8 +3,10 @@ VENV        := .venv
 PYTHON      := $(VENV)/bin/python
 FLASK       := $(VENV)/bin/flask --app wsgi
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# WeasyPrint's libraries, a CJK font for certificates, poppler for PDF checks.
-DEB_RUN     := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei poppler-utils
+# WeasyPrint's libraries, poppler for PDF checks, and fonts that draw every name the
+# registry accepts (GB 18030 with CJK Extension A and B, emoji; DOMAIN.md §8).
+DEB_RUN     := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils \
+               fonts-wqy-microhei fonts-noto-cjk fonts-hanazono fonts-noto-color-emoji
 # Browser tests drive Debian's Chromium through Playwright.
 DEB_TEST    := chromium
 

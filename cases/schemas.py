@@ -10,7 +10,7 @@ import re
 from flask import current_app
 from marshmallow import ValidationError, fields, pre_load, validate, validates, validates_schema
 
-from core.schemas import BaseSchema, Id, Kg, PageArgs
+from core.schemas import BaseSchema, Id, Kg, MultilineText, PageArgs
 from cases.cases import case_retirements
 from cases.privacy import decrypt_id_number, is_valid_id_number
 from cases.models import CASE_ACTIONS, CASE_STATUSES, DOCUMENT_KINDS
@@ -46,7 +46,7 @@ class ObligorIn(BaseSchema):
 
 
 class DamageIn(BaseSchema):
-    description = Text(2000, required=True)
+    description = MultilineText(required=True, validate=validate.Length(min=1, max=2000))
     measured_loss_kg = Kg(required=True)
     measuring_agency = Text(200, required=True)
     report_number = Text(100, required=True)

@@ -8,6 +8,8 @@ def init_app(app, api) -> None:
     from core.jobs import register_job
 
     retirement_certificates.connect()
+    app.url_map.converters["certificate_number"] = routes.CertificateNumberConverter
+    api.register_converter(routes.CertificateNumberConverter, lambda _: {"type": "string"})
     api.register_blueprint(routes.blp)
     app.register_blueprint(pages.bp)
     own_pages.init_app(app)

@@ -91,4 +91,27 @@ def did_document(extra_multibases: list[str] = ()) -> dict:
     ids = [m["id"] for m in methods]
     return {"@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
             "id": did, "verificationMethod": methods, "assertionMethod": ids,
-            "authentication": ids}
+            "authentication": ids,
+            # The trust anchor of certificate PDFs: a PDF is the registry's only when signed
+            # with one of these certificates (API.md "Certificates").
+            "service": [{"id": f"{did}#{PDF_SIGNING_SERVICE}", "type": "PdfSigningCertificates",
+                         "serviceEndpoint": pdf_signing_certificates_url()}]}
+
+
+PDF_SIGNING_SERVICE = "pdf-signing-certificates"
+PDF_SIGNING_CERTIFICATES_PATH = "/.well-known/pdf-signing-certificates.pem"
+
+
+def pdf_signing_certificates_url(base_url: str | None = None) -> str:
+    """Where every PDF signing certificate ever used is published (a PEM bundle)."""
+    return (base_url or current_app.config["BASE_URL"]) + PDF_SIGNING_CERTIFICATES_PATH
+
+
+def pdf_signing_certificates_endpoint(document: dict) -> str | None:
+    """The PEM bundle's URL named in a DID document, if any."""
+    services = document.get("service") if isinstance(document, dict) else None
+    for service in services if isinstance(services, list) else []:
+        if isinstance(service, dict) and service.get("type") == "PdfSigningCertificates" \
+                and isinstance(service.get("serviceEndpoint"), str):
+            return service["serviceEndpoint"]
+    return None

@@ -23,6 +23,9 @@ from pyhanko.sign import fields, signers
 
 KEY_FILE = "pdf-signing-key.pem"
 CERT_FILE = "pdf-signing-cert.pem"
+# Certificates that signed PDFs before the current one: kept here (one PEM file each) when
+# the signing material is replaced, so that they stay published and old PDFs verify.
+PREVIOUS_CERTS_FOLDER = "pdf-signing-certs"
 CERT_VALIDITY = datetime.timedelta(days=3653)  # ten years, leap days included
 SIGNATURE_FIELD = "RegistrySignature"
 DEFAULT_REASON = "碳惠吉林 certificate issued by the registry / 碳惠吉林平台签发证书"
@@ -158,3 +161,22 @@ def sign_pdf(
     pdf_signer = signers.PdfSigner(signature_metadata(reason, location), signer=signer)
     output = pdf_signer.sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES_RESERVED)
     return output.getvalue()
+
+
+def published_certificates(key_dir: Path) -> list[x509.Certificate]:
+    """Every PDF signing certificate ever used: the current one and those kept in
+    ``PREVIOUS_CERTS_FOLDER``, oldest first (by validity start), each once."""
+    key_dir = Path(key_dir)
+    ensure_signing_material(key_dir)
+    paths = [key_dir / CERT_FILE, *sorted((key_dir / PREVIOUS_CERTS_FOLDER).glob("*.pem"))]
+    found = {}
+    for path in paths:
+        for certificate in x509.load_pem_x509_certificates(path.read_bytes()):
+            found.setdefault(certificate.fingerprint(hashes.SHA256()), certificate)
+    return sorted(found.values(), key=lambda c: c.not_valid_before_utc)
+
+
+def published_certificates_pem(key_dir: Path) -> bytes:
+    """The published bundle: every PDF signing certificate as PEM, oldest first."""
+    return b"".join(c.public_bytes(serialization.Encoding.PEM)
+                    for c in published_certificates(key_dir))

@@ -1,14 +1,17 @@
 """Public certificate pages: verification, PDF and JSON downloads, the DID document."""
 
 import json
+from pathlib import Path
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from certificates import keys, service
 from certificates.credentials import get_certificate, used_public_keys
+from certificates.pades import published_certificates_pem
 from certificates.rendering import ensure_pdf
 from core.errors import DomainError
+from core.strict_json import JSONRefused
 
 bp = Blueprint("certificate_pages", __name__, template_folder="templates")
 
@@ -20,6 +23,13 @@ CONTEXT = {"@context": {"@version": 1.1, "@protected": False,
 def did_document():
     return Response(json.dumps(keys.did_document(used_public_keys()), ensure_ascii=False),
                     mimetype="application/did+json")
+
+
+@bp.get(keys.PDF_SIGNING_CERTIFICATES_PATH)
+def pdf_signing_certificates():
+    """Every PDF signing certificate ever used, PEM: the offline verifier's trust anchor."""
+    pem = published_certificates_pem(Path(current_app.config["SIGNING_KEY_DIR"]))
+    return Response(pem, mimetype="application/x-pem-file")
 
 
 @bp.get("/contexts/registry-v1.jsonld")
@@ -67,7 +77,7 @@ def verify_form():
                 result = service.verify_upload(text.encode())
             else:
                 error = _("Choose a file or paste a credential.")
-        except DomainError as problem:
+        except (DomainError, JSONRefused) as problem:
             error = problem.message
     return render_template("certificates/verify_form.html", result=result, error=error)
 

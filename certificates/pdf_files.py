@@ -1,17 +1,32 @@
-"""Reading certificate PDFs back: the embedded credential and the PAdES signature."""
+"""Reading certificate PDFs back: the embedded credential and the PAdES signature.
 
+Everything here reads files from strangers, so nothing may raise anything but
+``NotACertificatePdf`` (or ``JSONRefused`` for a credential that is not strict JSON), and
+nothing may grow without bound: the attachment is inflated by a bounded decompressor.
+A PDF is the registry's only when its signer certificate is one of the published PDF
+signing certificates (compared by the SHA-256 of its DER encoding).
+"""
+
+import hashlib
 import io
-import json
+import zlib
 
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from certificates.pdf import ATTACHMENT_NAME
+from core import strict_json
+
+# A credential is a few KiB; anything that inflates past this is refused (a bomb).
+MAX_ATTACHMENT_BYTES = 1024 * 1024
 
 
 class NotACertificatePdf(ValueError):
-    """The file is not a PDF, or carries no embedded credential."""
+    """The file is not a PDF, or carries no readable embedded credential."""
 
 
 def read_pdf(data: bytes) -> PdfFileReader:
@@ -21,36 +36,99 @@ def read_pdf(data: bytes) -> PdfFileReader:
         raise NotACertificatePdf(f"Not a readable PDF: {error}") from error
 
 
+def bounded_inflate(data: bytes, limit: int = MAX_ATTACHMENT_BYTES) -> bytes:
+    """zlib-inflate ``data`` to at most ``limit`` bytes; more (a bomb) or a broken stream
+    is ``NotACertificatePdf``."""
+    inflater = zlib.decompressobj()
+    try:
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error as error:
+        raise NotACertificatePdf(f"The {ATTACHMENT_NAME} attachment is corrupted.") from error
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise NotACertificatePdf(f"The {ATTACHMENT_NAME} attachment is larger than "
+                                 f"{limit // 1024} KiB.")
+    return out
+
+
+def _attachment_bytes(stream) -> bytes:
+    filters = stream.get("/Filter")
+    filters = [] if filters is None else (list(filters) if isinstance(filters, list) else [filters])
+    if stream.get("/DecodeParms") or any(str(f) != "/FlateDecode" for f in filters) \
+            or len(filters) > 1:
+        raise NotACertificatePdf(f"The {ATTACHMENT_NAME} attachment has an unexpected encoding.")
+    raw = stream.encoded_data
+    if not filters:
+        if len(raw) > MAX_ATTACHMENT_BYTES:
+            raise NotACertificatePdf(f"The {ATTACHMENT_NAME} attachment is too large.")
+        return raw
+    return bounded_inflate(raw)
+
+
 def embedded_credential(reader: PdfFileReader) -> dict:
-    """The credential JSON attached to the PDF as ``credential.json``."""
+    """The credential JSON attached to the PDF as ``credential.json``, read strictly."""
     try:
         names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
         for i in range(0, len(names), 2):
             if str(names[i]) == ATTACHMENT_NAME:
                 stream = names[i + 1].get_object()["/EF"]["/F"].get_object()
-                return json.loads(stream.data)
-    except (KeyError, IndexError, TypeError, ValueError) as error:
-        raise NotACertificatePdf(f"No readable {ATTACHMENT_NAME} attachment: {error}") from error
-    raise NotACertificatePdf(f"The PDF has no {ATTACHMENT_NAME} attachment.")
+                data = _attachment_bytes(stream)
+                break
+        else:
+            raise NotACertificatePdf(f"The PDF has no {ATTACHMENT_NAME} attachment.")
+    except NotACertificatePdf:
+        raise
+    except Exception as error:  # a broken PDF fails in many ways inside pyHanko
+        raise NotACertificatePdf(f"No readable {ATTACHMENT_NAME} attachment.") from error
+    try:
+        return strict_json.loads(data)
+    except strict_json.JSONRefused as error:
+        if error.code != "invalid_json":  # duplicate members, too deep: say so
+            raise
+        raise NotACertificatePdf(f"The {ATTACHMENT_NAME} attachment is not JSON.") from error
+
+
+def certificate_fingerprint(certificate) -> str:
+    """SHA-256 (hex) of a certificate's DER: a cryptography, asn1crypto or PEM/DER input."""
+    if isinstance(certificate, bytes):
+        der = certificate
+    elif isinstance(certificate, x509.Certificate):
+        der = certificate.public_bytes(serialization.Encoding.DER)
+    else:  # asn1crypto, as pyHanko hands them out
+        der = certificate.dump()
+    return hashlib.sha256(der).hexdigest()
+
+
+def load_certificates(pem: bytes) -> list[x509.Certificate]:
+    """The certificates of a PEM bundle (the published signing certificates)."""
+    try:
+        return x509.load_pem_x509_certificates(pem)
+    except ValueError as error:
+        raise NotACertificatePdf(f"Not a PEM certificate bundle: {error}") from error
 
 
 def check_pdf_signature(reader: PdfFileReader, trusted_certificates=()) -> list[str]:
-    """Errors of the PDF's signature: missing, broken, not covering the whole file, or
-    (when trust roots are given) not made by the registry's certificate."""
-    signatures = reader.embedded_signatures
-    if not signatures:
-        return ["The PDF is not signed."]
+    """Errors of the PDF's signature: missing, broken, not covering the whole file, or not
+    made with one of ``trusted_certificates`` (the registry's published signing
+    certificates; required — without them no PDF is the registry's)."""
+    trusted = {certificate_fingerprint(c) for c in trusted_certificates}
     try:
-        context = ValidationContext(trust_roots=list(trusted_certificates)) \
-            if trusted_certificates else None
-        status = validate_pdf_signature(signatures[-1], context)
-    except Exception as error:
-        return [f"The PDF signature cannot be validated: {error}"]
+        signatures = reader.embedded_signatures
+        if not signatures:
+            return ["The PDF is not signed."]
+        signature = signatures[-1]
+        signer = signature.signer_cert
+        context = ValidationContext(trust_roots=[
+            asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
+            for c in trusted_certificates if isinstance(c, x509.Certificate)])
+        status = validate_pdf_signature(signature, context)
+    except Exception:  # a corrupted /Contents, /ByteRange or CMS structure
+        return ["The PDF signature cannot be read (the file is damaged or altered)."]
     errors = []
     if not (status.intact and status.valid):
         errors.append("The PDF signature does not match the document (altered after signing).")
     if status.coverage is None or status.coverage.name != "ENTIRE_FILE":
         errors.append("The PDF was changed after it was signed.")
-    if trusted_certificates and not status.trusted:
-        errors.append("The PDF was not signed by the registry.")
+    if certificate_fingerprint(signer) not in trusted:
+        errors.append("The PDF was not signed with one of the registry's published PDF "
+                      "signing certificates.")
     return errors

@@ -5,6 +5,7 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_babel import gettext as _
+from werkzeug.routing import BaseConverter
 
 from certificates import revocation, service
 from certificates.schemas import CertificateOut, RevocationIn, VerificationOut
@@ -14,11 +15,19 @@ from core.errors import Invalid
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
+class CertificateNumberConverter(BaseConverter):
+    """A path segment naming a certificate, never the word ``verification``: otherwise
+    ``/certificates/verification`` also matches the GET of a certificate, and OPTIONS
+    advertises a GET that only answers 404."""
+
+    regex = r"(?!verification(?![^/]))[^/]+"
+
+
 blp = Blueprint("certificates", __name__, url_prefix="/api/v1",
                 description="Signed certificates, verification and revocation")
 
 
-@blp.route("/certificates/<string:number>")
+@blp.route("/certificates/<certificate_number:number>")
 class CertificateByNumber(MethodView):
     @public
     @blp.response(200, CertificateOut)
@@ -40,14 +49,15 @@ class Verification(MethodView):
             if len(data) > MAX_UPLOAD:
                 raise Invalid(_("The file is larger than 10 MiB."), {"file": [_("Too large.")]})
             return service.verify_upload(data)
-        document = request.get_json(silent=True)
+        # The strict reader (core.strict_json): duplicate members or deep nesting are 422.
+        document = request.get_json() if request.is_json and request.get_data(cache=True) else None
         if document is None:
             raise Invalid(_("Send a credential as JSON or a file in the multipart field 'file'."),
                           {"file": [_("Missing.")]})
         return service.verify_credential(document)
 
 
-@blp.route("/certificates/<string:number>/revocation")
+@blp.route("/certificates/<certificate_number:number>/revocation")
 class Revocation(MethodView):
     @require_role("registry_admin")
     @blp.arguments(RevocationIn())

@@ -2,11 +2,11 @@
 
 from marshmallow import fields, validate
 
-from core.schemas import BaseSchema
+from core.schemas import BaseSchema, MultilineText
 
 
 class RevocationIn(BaseSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+    reason = MultilineText(required=True, validate=validate.Length(min=3, max=500))
 
 
 class CertificateOut(BaseSchema):

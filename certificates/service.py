@@ -5,15 +5,15 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
-from pyhanko.keys import load_cert_from_pemder
 from flask_babel import gettext as _
 
 from certificates import pdf_files, revocation
 from certificates.credentials import verification_url
 from certificates.models import Certificate
-from certificates.pades import CERT_FILE, ensure_signing_material
+from certificates.pades import published_certificates
 from certificates.verification import verify_online
 from core.db import read_one
+from core import strict_json
 from core.errors import Invalid, NotFound
 
 
@@ -53,10 +53,9 @@ def describe(certificate, with_credential: bool = True) -> dict:
             **({"credential": json.loads(certificate.credential)} if with_credential else {})}
 
 
-def registry_pdf_certificate():
-    key_dir = Path(current_app.config["SIGNING_KEY_DIR"])
-    ensure_signing_material(key_dir)
-    return load_cert_from_pemder(str(key_dir / CERT_FILE))
+def registry_pdf_certificates() -> list:
+    """The published PDF signing certificates (every one ever used)."""
+    return published_certificates(Path(current_app.config["SIGNING_KEY_DIR"]))
 
 
 def unwrap(document):
@@ -75,16 +74,18 @@ def verify_upload(data: bytes) -> dict:
             credential = pdf_files.embedded_credential(reader)
         except pdf_files.NotACertificatePdf as error:
             raise Invalid(str(error), {"file": [str(error)]}) from error
-        pdf_errors = pdf_files.check_pdf_signature(reader, [registry_pdf_certificate()])
+        pdf_errors = pdf_files.check_pdf_signature(reader, registry_pdf_certificates())
         result = verify_credential(credential)
         result["checks"]["pdf_signature"] = "failed" if pdf_errors else "passed"
         result["errors"] = pdf_errors + result["errors"]
         result["verified"] = result["verified"] and not pdf_errors
         return result
     try:
-        document = json.loads(data)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise Invalid(_("The file is neither a PDF nor JSON."), {"file": [str(error)]}) from error
+        document = strict_json.loads(data)
+    except strict_json.JSONRefused as error:
+        if error.code != "invalid_json":  # JSON, but not strict: say which rule it breaks
+            raise
+        raise Invalid(_("The file is neither a PDF nor JSON."), {"file": [error.message]}) from error
     return verify_credential(document)
 
 

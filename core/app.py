@@ -4,15 +4,16 @@ import importlib
 
 from flask import Flask
 from flask_migrate import Migrate
-from flask_smorest import Api
 from werkzeug.routing import IntegerConverter
 
 from core import config as config_module
-from core import errors, i18n
+from core import errors, i18n, request_guard, strict_json
 from core.db import db
 from core.schemas import MAX_ID
 
 migrate = Migrate()
+# Before any route module is imported: flask-smorest binds its parser when decorating.
+strict_json.install_parser()
 
 
 class IdConverter(IntegerConverter):
@@ -28,16 +29,18 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config_module.from_environment())
     app.config.update(config or {})
 
+    strict_json.init_app(app)  # request bodies: the one strict JSON reader
     app.json.ensure_ascii = False  # Chinese stays readable in API responses
     app.json.sort_keys = False
     app.url_map.converters["id"] = IdConverter
     i18n.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.PROJECT_ROOT / "migrations"))
-    api = Api(app, spec_kwargs={"servers": [{"url": app.config["BASE_URL"]}]})
+    api = errors.RegistryApi(app, spec_kwargs={"servers": [{"url": app.config["BASE_URL"]}]})
     api.register_converter(IdConverter, lambda c: {"type": "integer", "minimum": 1})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     errors.init_app(app, api)
+    request_guard.init_app(app)  # the text rule for paths, query strings and forms
 
     from core import cli, docs, jobs, pages, people, routes
 

@@ -68,6 +68,9 @@ DEFAULTS = {
     # trip per request); a connection lost anyway fails one request and the pool renews.
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 900},
     "JSON_SORT_KEYS": False,
+    # Every request body: 10 MiB uploads (PDF verification, evidence) plus multipart framing.
+    # Larger bodies are 413 before they are read.
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024 + 64 * 1024,
     # Imported and wired in this order, lowest layer first, so a layer's signal receivers
     # and audit checks are registered before those of the layers above it.
     "DOMAINS": ("market", "tlog", "certificates", "events", "cases"),

@@ -9,8 +9,10 @@ A raise site writes its message as an English message id with named placeholders
 messages are translated here when the catalog knows them (``FIELD_MESSAGES``).
 """
 
+import marshmallow as ma
 from flask import current_app, has_request_context, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from core.i18n import N_
@@ -196,6 +198,24 @@ def handle_unexpected(error: Exception):
     if wants_page():
         return error_page(500, _("Something went wrong on our side."))
     return error_response(500, "internal_server_error", _("Something went wrong on our side."))
+
+
+class ErrorSchema(ma.Schema):
+    """The documented error shape (flask-smorest's default has ``code`` an integer and
+    ``status`` a string, the other way round from what this API sends)."""
+
+    code = ma.fields.String(required=True, metadata={
+        "description": "Stable snake_case error code, e.g. validation_error"})
+    status = ma.fields.Integer(required=True, metadata={"description": "HTTP status code"})
+    message = ma.fields.String(required=True, metadata={"description": "Human text"})
+    errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(), required=True,
+                            metadata={"description": "Messages by field"})
+
+
+class RegistryApi(Api):
+    """flask-smorest's Api documenting this API's error shape."""
+
+    ERROR_SCHEMA = ErrorSchema
 
 
 def init_app(app, api) -> None:

@@ -1,22 +1,102 @@
-"""Schema building blocks shared by every domain: strict integers, pages, the base class."""
+"""Schema building blocks shared by every domain: strict integers, text, pages, the base class."""
 
 import numbers
+from collections.abc import Mapping
 
 import sqlalchemy as sa
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+
+from core import text
 
 # Large enough for any real lot (a billion tonnes), small enough for BIGINT arithmetic.
 MAX_KG = 10**12
 MAX_FEN = 10**13
 
 
+class Text(fields.String):
+    """Single-line text: the text rule of ``core.text`` (no controls, no bidi controls)."""
+
+    text_kind = text.SINGLE_LINE
+
+
+class MultilineText(fields.String):
+    """Free text that may hold tab and line breaks (descriptions, notes, reasons)."""
+
+    text_kind = text.MULTI_LINE
+
+
+class Name(fields.String):
+    """A name people read on pages and certificates: single line, no invisible characters,
+    nothing no font can draw. Fields called ``name`` or ``…_name`` get this rule even when
+    declared as a plain ``fields.String``."""
+
+    text_kind = text.NAME
+
+
+def _field_kind(key: str, field) -> str:
+    kind = getattr(field, "text_kind", None)
+    if kind is None and isinstance(field, fields.List):
+        kind = getattr(field.inner, "text_kind", None)
+    if kind is not None:
+        return kind
+    return text.NAME if text.is_name_field(key) else text.SINGLE_LINE
+
+
+def _checks_itself(field) -> bool:
+    """Nested input schemas built on ``BaseSchema`` apply the rule to their own fields."""
+    if isinstance(field, fields.List):
+        field = field.inner
+    return isinstance(field, fields.Nested) and isinstance(field.schema, BaseSchema)
+
+
+def text_problems(value, kind: str) -> list[str]:
+    """Every text-rule problem in a JSON value: its strings and its objects' keys (walked
+    without recursion; the JSON reader already bounds the depth)."""
+    problems, stack = [], [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = text.problem(item, kind)
+            if found and found not in problems:
+                problems.append(found)
+        elif isinstance(item, Mapping):
+            for key, inner in item.items():
+                stack.append(inner)
+                if isinstance(key, str) and (found := text.problem(key)) and found not in problems:
+                    problems.append(found)
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return problems
+
+
 class BaseSchema(Schema):
-    """Every input schema rejects unknown fields."""
+    """Every input schema rejects unknown fields and applies the text rule
+    (``core.text``) to every string it is given, before any field is loaded."""
 
     class Meta:
         unknown = RAISE
         ordered = True
+
+    @pre_load
+    def _text_rule(self, data, **kwargs):
+        if not isinstance(data, Mapping):
+            return data
+        by_key = {field.data_key or name: field for name, field in self.load_fields.items()}
+        errors = {}
+        for key in data:
+            field = by_key.get(key)
+            if isinstance(key, str) and (found := text.problem(key)):
+                errors[key] = [found]
+                continue
+            if field is not None and _checks_itself(field):
+                continue
+            found = text_problems(data[key], _field_kind(key, field))
+            if found:
+                errors[key] = found
+        if errors:
+            raise ValidationError(errors)
+        return data
 
 
 class StrictInt(fields.Integer):

@@ -2,7 +2,7 @@
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from core.schemas import MAX_ID, BaseSchema, Id, Kg, PageArgs, StrictInt
+from core.schemas import MAX_ID, BaseSchema, Id, Kg, MultilineText, PageArgs, StrictInt
 from market.models.issuance import METHODOLOGY_STATUSES, REQUEST_STATUSES, SCENARIOS
 from market.models.movements import PURPOSES
 from market.retirements import serials_of
@@ -127,7 +127,7 @@ class TransferIn(BaseSchema):
     to_organization_id = Id(required=True)
     lot_id = Id(required=True)
     quantity_kg = Kg(required=True)
-    note = fields.String(validate=validate.Length(max=500), load_default=None, allow_none=True)
+    note = MultilineText(validate=validate.Length(max=500), load_default=None, allow_none=True)
 
 
 class TransferOut(BaseSchema):
@@ -154,7 +154,7 @@ class RetirementInstruction(BaseSchema):
     event_id = Id(load_default=None, allow_none=True)
     claim_id = Id(load_default=None, allow_none=True)
     case_id = Id(load_default=None, allow_none=True)
-    note = fields.String(validate=validate.Length(max=500), load_default=None, allow_none=True)
+    note = MultilineText(validate=validate.Length(max=500), load_default=None, allow_none=True)
 
 
 class RetirementIn(RetirementInstruction):

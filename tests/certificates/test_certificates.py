@@ -178,15 +178,24 @@ def test_offline_verifier_checks_pdf_and_json_with_a_saved_did(client, retired, 
     credential = json.loads((tmp_path / "c.json").read_text())
     credential["credentialSubject"]["quantityKg"] += 1
     (tmp_path / "forged.json").write_text(json.dumps(credential))
+    (tmp_path / "certs.pem").write_bytes(
+        client.get("/.well-known/pdf-signing-certificates.pem").data)
+    status_url = credential["credentialStatus"]["statusListCredential"]
+    (tmp_path / "status.json").write_bytes(
+        client.get(status_url.removeprefix("https://registry.test")).data)
 
     def run(name):
         return subprocess.run([sys.executable, "-m", "certificates.verify", str(tmp_path / name),
-                               "--did", str(tmp_path / "did.json")], capture_output=True, text=True)
+                               "--did", str(tmp_path / "did.json"),
+                               "--signing-certs", str(tmp_path / "certs.pem"),
+                               "--status-list", str(tmp_path / "status.json")],
+                              capture_output=True, text=True)
 
     for name in ("c.pdf", "c.json"):
         result = run(name)
         assert result.returncode == 0, result.stdout + result.stderr
-        assert "✔ verified" in result.stdout
+        assert "✔ verified" in result.stdout and "revocation status: valid" in result.stdout
+        assert result.stderr == ""  # no library noise on a genuine file
     forged = run("forged.json")
     assert forged.returncode == 1 and "NOT verified" in forged.stdout
 
