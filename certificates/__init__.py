@@ -4,10 +4,13 @@
 def init_app(app, api) -> None:
     from certificates import cli, models, pages, rendering, retirement_certificates, routes  # noqa: F401
     from certificates import labels  # noqa: F401 (registered label tables)
+    from certificates import readiness
     from core.jobs import register_job
+    from core.ops.health import register_check
 
     retirement_certificates.connect()
     api.register_blueprint(routes.blp)
     app.register_blueprint(pages.bp)
     cli.init_app(app)
+    register_check(app, "signing_keys", readiness.check_signing_keys)
     register_job(app, rendering.render_pending, id="certificates.render_pending", minutes=1)

@@ -39,7 +39,9 @@ def create_app(config: dict | None = None) -> Flask:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     errors.init_app(app, api)
 
-    from core import cli, docs, jobs, pages, people, routes
+    from core import cli, docs, jobs, ops, pages, people, routes
+
+    ops.init_app(app, api)  # first: its after-request hooks see every final response
 
     routes.init_app(app, api)
     people.init_app(app, api)

@@ -2,7 +2,7 @@
 
 
 def init_app(app, api) -> None:
-    from market import cli, jobs, models, payments  # noqa: F401 (models: tables)
+    from market import cli, jobs, metrics, models, payments  # noqa: F401 (models: tables)
     from market.pages import public
     from market import labels  # noqa: F401 (registered label tables)
     from market.routes import movements, registry, trading
@@ -14,3 +14,4 @@ def init_app(app, api) -> None:
     payments.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
+    metrics.connect()
