@@ -1,5 +1,6 @@
 """The certificates' part of ``/readyz``: every credential key and the PDF signing key
-load, or, before the first certificate, may still be created."""
+load; a missing key is fine only while nothing was signed with it yet (it is created on
+first use)."""
 
 from pathlib import Path
 
@@ -18,9 +19,12 @@ def check_signing_keys() -> str | None:
     pdf_key = key_dir / pades.KEY_FILE
     if pdf_key.exists():
         serialization.load_pem_private_key(pdf_key.read_bytes(), password=None)
-    if credential_keys and pdf_key.exists():
-        return None
-    issued = db.session.execute(sa.select(sa.func.count()).select_from(Certificate)).scalar()
-    if issued:
-        return f"signing keys are missing from SIGNING_KEY_DIR but {issued} certificates were issued"
+    if not credential_keys and _count(Certificate.id):
+        return "no credential key in SIGNING_KEY_DIR but certificates were issued"
+    if not pdf_key.exists() and _count(Certificate.pdf_sha256):
+        return f"{pades.KEY_FILE} is missing from SIGNING_KEY_DIR but signed PDFs exist"
     return None
+
+
+def _count(column) -> int:
+    return db.session.execute(sa.select(sa.func.count(column))).scalar()

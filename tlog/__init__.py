@@ -7,9 +7,10 @@ def init_app(app, api) -> None:
     from core.jobs import register_job
     from market import audit as market_audit
     from core.ops.health import register_check
-    from tlog import audit, checkpoints, models, readiness, routes  # noqa: F401 (models: tables)
+    from tlog import audit, backup, checkpoints, models, readiness, routes  # noqa: F401
 
     api.register_blueprint(routes.blp)
     register_job(app, checkpoints.sign_checkpoint_job, id="tlog.sign_checkpoint", minutes=1)
     market_audit.register(audit.check_log)
     register_check(app, "log_key", readiness.check_log_key)
+    backup.init_app(app)
