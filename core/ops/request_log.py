@@ -38,6 +38,11 @@ class JsonLines(logging.Formatter):
 
 def configure_logging() -> None:
     """JSON lines on stderr for the registry's loggers (idempotent)."""
+    for logger in (requests_log, jobs_log):
+        # Alembic's env.py runs logging.fileConfig, which disables every logger that
+        # existed before it; an app created after a migration in the same process
+        # (tests, `flask db upgrade` then serving) would lose its log lines.
+        logger.disabled = False
     root = logging.getLogger("registry")
     if not any(isinstance(h.formatter, JsonLines) for h in root.handlers):
         handler = logging.StreamHandler(sys.stderr)

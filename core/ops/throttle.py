@@ -20,9 +20,9 @@ from functools import wraps
 from flask import current_app, make_response, render_template, request
 from flask_babel import gettext as _
 from limits import parse
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import HTTPException, TooManyRequests
 
-from core.errors import error_response
+from core.errors import DomainError, error_response
 from core.people.sessions import limiter
 
 
@@ -58,26 +58,36 @@ def count(scope: str, setting: str) -> None:
         limiter.limiter.hit(_item(setting), scope, client_address())
 
 
-def throttled(scope: str, setting: str, counts=lambda response: True):
-    """Decorate a view: refuse it over the limit, count its response when ``counts``."""
+def count_every_post(status: int) -> bool:
+    return request.method == "POST"
+
+
+def count_not_found(status: int) -> bool:
+    """Lookups that find nothing: guessing a capability (a payment link's token)."""
+    return status in (404, 410)
+
+
+def throttled(scope: str, setting: str, counts=count_every_post):
+    """Decorate a view: refuse it over the limit; count it when ``counts(status)`` says so,
+    whether the view answered with that status or raised an error that carries it."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             check(scope, setting)
-            result = view(*args, **kwargs)
-            response = make_response(result)
-            if counts(response):
+            try:
+                response = make_response(view(*args, **kwargs))
+            except (DomainError, HTTPException) as error:
+                if counts(getattr(error, "status", None) or error.code):
+                    count(scope, setting)
+                raise
+            if counts(response.status_code):
                 count(scope, setting)
             return response
 
         return wrapper
 
     return decorator
-
-
-def count_every_post(response) -> bool:
-    return request.method == "POST"
 
 
 def handle_throttled(error: Throttled):
