@@ -25,12 +25,20 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
 workers = _int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8))
 threads = _int("GUNICORN_THREADS", 8)
+# A worker takes no more connections than it has threads. A gthread worker otherwise
+# keeps accepting (up to 1000) while its threads are all held by slow senders, and the
+# requests it took wait behind them; capped, it leaves them in the listen queue for a
+# worker with a free thread. The cost is no idle keep-alive connection inside gunicorn,
+# which the proxy in front does not need (it reconnects over loopback).
+worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", threads)
 # A request taking longer than this is stuck: the worker is restarted (PDF rendering,
 # the slowest request, takes about a second).
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-# Idle keep-alive connections are closed after this (the proxy keeps its own pool).
-keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Keep-alive is held by the proxy, not here (see worker_connections): 0 closes each
+# connection after its response. Set it with GUNICORN_KEEPALIVE together with
+# GUNICORN_WORKER_CONNECTIONS above the thread count when clients connect directly.
+keepalive = _int("GUNICORN_KEEPALIVE", 0)
 # Recycle workers now and then, jittered so they do not all restart together.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
