@@ -256,3 +256,19 @@ def test_payment_link_misses_are_throttled_but_a_real_link_never_counts(client):
     api = client.get("/api/v1/public/compensation-cases/pay/guess-4")
     assert_throttled(api)
     assert api.json["code"] == "too_many_requests"
+
+
+def test_behind_a_trusted_proxy_limits_count_the_forwarded_client(app, keys_dir):
+    proxied = create_app({"TESTING": True, "SIGNING_KEY_DIR": str(keys_dir),
+                          "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                          "TRUSTED_PROXY_COUNT": 1, "TOKEN_FAILURE_RATE_LIMIT": "2 per minute"})
+    client = proxied.test_client()
+    bad = {"Authorization": "Bearer bad"}
+
+    def from_(address):
+        return client.get("/api/v1/orders", headers={**bad, "X-Forwarded-For": address})
+
+    assert [from_("198.51.100.1").status_code for _ in range(3)] == [401, 401, 429]
+    assert from_("198.51.100.2").status_code == 401  # the proxy's address is not the key
+    with proxied.app_context():
+        db.engine.dispose()
