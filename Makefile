@@ -7,10 +7,11 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # registry accepts (GB 18030 with CJK Extension A and B, emoji; DOMAIN.md §8).
 DEB_RUN     := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils \
                fonts-wqy-microhei fonts-noto-cjk fonts-hanazono fonts-noto-color-emoji
-# Browser tests drive Debian's Chromium through Playwright.
-DEB_TEST    := chromium
+# Browser tests drive Debian's Chromium through Playwright; the backup tests on
+# PostgreSQL run pg_dump/pg_restore (the client must match the server: 15 on Debian 12).
+DEB_TEST    := chromium postgresql-client
 
-.PHONY: setup run test system system-test schema catalogs messages clean
+.PHONY: setup run serve scheduler test system system-test schema catalogs messages clean
 
 setup: system $(VENV)/.installed catalogs schema
 
@@ -75,6 +76,17 @@ messages: $(VENV)/.installed
 run: setup
 	$(FLASK) demo seed
 	SCHEDULER_ENABLED=1 $(FLASK) run --host 127.0.0.1 --port 5000 --no-reload --with-threads
+
+# Production processes (docs/operations.md): the web tier under gunicorn with the shipped
+# configuration (gthread workers; put deploy/nginx.conf or another buffering proxy in
+# front), and the scheduler as its own process. Settings come from the environment.
+PROMETHEUS_MULTIPROC_DIR ?= $(CURDIR)/instance/prometheus
+serve: setup
+	PROMETHEUS_MULTIPROC_DIR=$(PROMETHEUS_MULTIPROC_DIR) \
+		$(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py wsgi:app
+
+scheduler: setup
+	$(FLASK) jobs run
 
 # The suite runs on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set; each
 # run fails below the coverage measured on SQLite (here, not in addopts: a single

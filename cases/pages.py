@@ -13,6 +13,7 @@ from cases.models import DOCUMENT_KINDS
 from cases.schemas import PublicCaseOut
 
 from core.errors import DomainError
+from core.ops.throttle import count_not_found, throttled
 from market.payments.bank import receiving_account
 from market.schemas import OrderOut
 
@@ -29,12 +30,15 @@ def case_page(case_id):
                            document_kinds=DOCUMENT_KINDS)
 
 
+# Only lookups that find no link count: guessing tokens is slowed, paying never is.
 @bp.get("/cases/pay/<token>")
+@throttled("payment-link-misses", "PAYMENT_LINK_RATE_LIMIT", counts=count_not_found)
 def payment_page(token):
     return _render_payment_page(token)
 
 
 @bp.post("/cases/pay/<token>")
+@throttled("payment-link-misses", "PAYMENT_LINK_RATE_LIMIT", counts=count_not_found)
 def pay(token):
     method = request.form.get("payment_method")
     if method not in ("bank_transfer", "stripe"):

@@ -11,6 +11,7 @@ from cases.schemas import (
 )
 from core.auth import current_organization, public, require_role
 from core.db import db, transaction
+from core.ops.throttle import count_not_found, throttled
 from core.responses import json_response
 from core.schemas import page_of, page_schema
 from market.schemas import OrderOut
@@ -96,12 +97,15 @@ class PublicCase(MethodView):
 
 @blp.route("/public/compensation-cases/pay/<string:token>")
 class CasePayment(MethodView):
+    # Only lookups that find no link count (token guessing); paying is never slowed.
+    @throttled("payment-link-misses", "PAYMENT_LINK_RATE_LIMIT", counts=count_not_found)
     @public
     @blp.response(200, CasePaymentPageOut)
     def get(self, token):
         """What the payment link shows: the masked case, the rest to buy and its price."""
         return payment.payment_view(token)
 
+    @throttled("payment-link-misses", "PAYMENT_LINK_RATE_LIMIT", counts=count_not_found)
     @public
     @blp.arguments(CasePaymentIn())
     @blp.response(201, OrderOut)

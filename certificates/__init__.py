@@ -5,7 +5,9 @@ def init_app(app, api) -> None:
     from certificates import cli, models, pages, rendering, retirement_certificates, routes  # noqa: F401
     from certificates import labels  # noqa: F401 (registered label tables)
     from certificates import own_pages
+    from certificates import readiness
     from core.jobs import register_job
+    from core.ops.health import register_check
 
     retirement_certificates.connect()
     app.url_map.converters["certificate_number"] = routes.CertificateNumberConverter
@@ -14,4 +16,5 @@ def init_app(app, api) -> None:
     app.register_blueprint(pages.bp)
     own_pages.init_app(app)
     cli.init_app(app)
+    register_check(app, "signing_keys", readiness.check_signing_keys)
     register_job(app, rendering.render_pending, id="certificates.render_pending", minutes=1)

@@ -12,6 +12,7 @@ from certificates.pades import published_certificates_pem
 from certificates.rendering import ensure_pdf
 from core.errors import DomainError
 from core.strict_json import JSONRefused
+from core.ops.throttle import count_every_post, throttled
 
 bp = Blueprint("certificate_pages", __name__, template_folder="templates")
 
@@ -62,6 +63,7 @@ def certificate_home(number):
 
 
 @bp.route("/verify", methods=["GET", "POST"])
+@throttled("certificate-verification", "VERIFY_RATE_LIMIT", counts=count_every_post)
 def verify_form():
     if request.method == "GET" and request.args.get("number"):
         return redirect(url_for("certificate_pages.verify_number",

@@ -12,6 +12,7 @@ from certificates.schemas import CertificateOut, RevocationIn, VerificationOut
 from core.auth import public, require_role
 from core.db import transaction
 from core.errors import Invalid
+from core.ops.throttle import throttled
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -37,6 +38,8 @@ class CertificateByNumber(MethodView):
 
 @blp.route("/certificates/verification")
 class Verification(MethodView):
+    # Anyone may upload; parsing and checking a PDF costs, so each address has a budget.
+    @throttled("certificate-verification", "VERIFY_RATE_LIMIT")
     @public
     @blp.doc(description="Body: a credential JSON (bare or as returned by GET "
                          "/certificates/{number}), or multipart/form-data with a PDF or JSON "

@@ -42,7 +42,9 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app, api)
     request_guard.init_app(app)  # the text rule for paths, query strings and forms
 
-    from core import cli, docs, jobs, pages, people, routes
+    from core import cli, docs, jobs, ops, pages, people, routes
+
+    ops.init_app(app, api)  # first: its after-request hooks see every final response
 
     routes.init_app(app, api)
     people.init_app(app, api)

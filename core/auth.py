@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from core.errors import Forbidden, Unauthorized
 from core.labels import label
 from core.models import Organization, find_token_owner
+from core.ops import throttle
 
 
 def current_organization() -> Organization:
@@ -21,8 +22,11 @@ def current_organization() -> Organization:
     scheme, _space, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(_("A bearer token is required."))
+    # Guessing tokens: an address refused too often is refused outright for a while.
+    throttle.check("bearer-token-failures", "TOKEN_FAILURE_RATE_LIMIT")
     org = find_token_owner(token.strip())
     if org is None:
+        throttle.count("bearer-token-failures", "TOKEN_FAILURE_RATE_LIMIT")
         raise Unauthorized(_("The bearer token is not valid."))
     request.environ["registry.org"] = org
     return org

@@ -52,6 +52,20 @@ def from_environment() -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
         # Where the rate limiter counts: memory:// per process; redis://… shared by workers.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Anonymous certificate verifications (API uploads and /verify posts) per address.
+        "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "30 per minute"),
+        # Payment-link lookups that find no link, per client address (token guessing).
+        "PAYMENT_LINK_RATE_LIMIT": os.environ.get("PAYMENT_LINK_RATE_LIMIT", "20 per minute"),
+        # Requests refused for a bad bearer token (401) per client address.
+        "TOKEN_FAILURE_RATE_LIMIT": os.environ.get("TOKEN_FAILURE_RATE_LIMIT", "30 per minute"),
+        # Reverse proxies in front of the service whose X-Forwarded-For/-Proto are trusted.
+        "TRUSTED_PROXY_COUNT": _int("TRUSTED_PROXY_COUNT", 0),
+        # /metrics open to anyone: unset follows BASE_URL (http, the embedded default: open;
+        # https, production: closed). Closed, only METRICS_ALLOWED_ADDRESSES (comma-separated
+        # addresses or networks) or a request with the bearer METRICS_TOKEN may read it.
+        "METRICS_PUBLIC": _flag("METRICS_PUBLIC"),
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
+        "METRICS_ALLOWED_ADDRESSES": os.environ.get("METRICS_ALLOWED_ADDRESSES", ""),
     }
 
 

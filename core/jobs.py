@@ -15,6 +15,8 @@ from flask.cli import AppGroup
 from sqlalchemy import text
 
 from core.db import db
+from core.ops.metrics import JOB_FAILURES, JOB_RUNS
+from core.ops.request_log import log_job
 
 SCHEDULER_LOCK_KEY = 7_420_001  # arbitrary, stable: "the scheduler of this registry"
 
@@ -28,13 +30,23 @@ def register_job(app: Flask, func, *, id: str, minutes: int | None = None, hours
     )
 
 
-def _in_context(app: Flask, func):
+def _in_context(app: Flask, func, job_id: str):
+    """The job in an app context, counted and logged (one JSON line per run)."""
+
     def run():
+        started = time.perf_counter()
+        JOB_RUNS.labels(job_id).inc()
         with app.app_context():
             try:
                 func()
+            except Exception as error:
+                JOB_FAILURES.labels(job_id).inc()
+                log_job(job_id, "failed", (time.perf_counter() - started) * 1000,
+                        type(error).__name__)
+                raise
             finally:
                 db.session.remove()
+        log_job(job_id, "ok", (time.perf_counter() - started) * 1000)
 
     return run
 
@@ -42,7 +54,7 @@ def _in_context(app: Flask, func):
 def schedule_all(app: Flask, scheduler) -> None:
     for job in app.extensions.get("registry_jobs", []):
         interval = {k: job[k] for k in ("minutes", "hours") if job[k]}
-        scheduler.add_job(_in_context(app, job["func"]), "interval", id=job["id"],
+        scheduler.add_job(_in_context(app, job["func"], job["id"]), "interval", id=job["id"],
                           replace_existing=True, coalesce=True, max_instances=1, **interval)
 
 
@@ -50,7 +62,7 @@ def run_all_once(app: Flask) -> list[str]:
     """Run every registered job once, in order (tests and ``flask jobs run-once``)."""
     names = []
     for job in app.extensions.get("registry_jobs", []):
-        _in_context(app, job["func"])()
+        _in_context(app, job["func"], job["id"])()
         names.append(job["id"])
     return names
 

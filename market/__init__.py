@@ -2,7 +2,7 @@
 
 
 def init_app(app, api) -> None:
-    from market import cli, jobs, models, payments  # noqa: F401 (models: tables)
+    from market import cli, jobs, metrics, models, payments  # noqa: F401 (models: tables)
     from market.pages import buying, orders as order_pages, public
     from market.pages import holdings as holding_pages
     from market import labels  # noqa: F401 (registered label tables)
@@ -19,6 +19,7 @@ def init_app(app, api) -> None:
     payments.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
+    metrics.connect()
 
 
 def _register_workspace_entries(app) -> None:

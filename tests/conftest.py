@@ -98,6 +98,9 @@ def app(migrated, tmp_path, keys_dir, app_config):
         "STRIPE_WEBHOOK_SECRET": None,
         # Page posts in tests carry no token; tests/core/test_sign_in.py turns CSRF on.
         "WTF_CSRF_ENABLED": False,
+        # Every verification post counts against its limit, and some tests post many;
+        # tests/core/test_operations.py sets tiny limits of its own.
+        "VERIFY_RATE_LIMIT": "10000 per minute",
         **app_config,
     })
     with app.app_context():

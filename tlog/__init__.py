@@ -6,8 +6,11 @@ def init_app(app, api) -> None:
     """Serve the log, sign checkpoints every minute, and add the log to ``flask audit``."""
     from core.jobs import register_job
     from market import audit as market_audit
-    from tlog import audit, checkpoints, models, routes  # noqa: F401 (models: tables)
+    from core.ops.health import register_check
+    from tlog import audit, backup, checkpoints, models, readiness, routes  # noqa: F401
 
     api.register_blueprint(routes.blp)
     register_job(app, checkpoints.sign_checkpoint_job, id="tlog.sign_checkpoint", minutes=1)
     market_audit.register(audit.check_log)
+    register_check(app, "log_key", readiness.check_log_key)
+    backup.init_app(app)
