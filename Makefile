@@ -62,7 +62,7 @@ messages: $(VENV)/.installed
 		for nested in $$pkg/*/translations; do \
 			[ -d "$$nested" ] && ignore="$$ignore --ignore-dirs=$$(basename $$(dirname $$nested))"; \
 		done; \
-		$(PYBABEL) -q extract -F babel.cfg -k _l -k zh_ -k en_ --no-location --sort-output \
+		$(PYBABEL) -q extract -F babel.cfg -k _l -k zh_ -k en_ -k lazy_pgettext:1c,2 --no-location --sort-output \
 			$$ignore -o $$dir/messages.pot $$pkg || exit 1; \
 		if [ -f $$dir/zh/LC_MESSAGES/messages.po ]; then \
 			$(PYBABEL) -q update -i $$dir/messages.pot -d $$dir -l zh -D messages \

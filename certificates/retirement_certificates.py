@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from certificates.credentials import issue_certificate, iso
 from core.db import db
-from core.formatting import china_date
+from core.formatting import china_date, date_values
 from core.i18n import N_, bilingual
 from core.labels import bilingual_label
 from core.models import Organization
@@ -70,7 +70,7 @@ def issue_retirement_certificate(retirement):
                              "end": retirement.period_end.isoformat()}
         zh, en = bilingual(N_("Period"))
         lines.append({"label_zh": zh, "label_en": en,
-                      "value": f"{retirement.period_start} — {retirement.period_end}"})
+                      **date_values(retirement.period_start, retirement.period_end)})
     for field, text in (("event_id", N_("Event No.")), ("claim_id", N_("Claim No.")),
                         ("case_id", N_("Case No."))):
         if getattr(retirement, field):

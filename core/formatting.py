@@ -187,6 +187,15 @@ def format_date(value, locale: str = "zh") -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def date_values(start, end=None) -> dict:
+    """A date or a period for a certificate's subject line: ``value`` in Chinese
+    (``2026年1月1日 — 2026年12月31日``) and ``value_en`` in English (DOMAIN.md §8)."""
+    if end is None:
+        return {"value": format_date(start, "zh"), "value_en": format_date(start, "en")}
+    return {"value": f"{format_date(start, 'zh')} — {format_date(end, 'zh')}",
+            "value_en": f"{format_date(start, 'en')} – {format_date(end, 'en')}"}
+
+
 def format_datetime(value, locale: str = "zh") -> str:
     """``2026年12月1日 07:42`` / ``1 Dec 2026, 07:42 CST``, always China Standard Time."""
     moment = in_china(value)

@@ -8,6 +8,7 @@ string holding NUL, so none may reach a query.
 """
 
 from flask import request
+from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from core import text
@@ -17,7 +18,9 @@ from core.errors import Invalid
 def _check(items, kind: str) -> dict:
     errors = {}
     for key, value in items:
-        found = text.problem(key) or (text.problem(value, kind) if isinstance(value, str) else None)
+        # A form's name fields (beneficiary_name, name …) follow the name rule, as in the API.
+        rule = text.NAME if kind != text.SINGLE_LINE and text.is_name_field(key) else kind
+        found = text.problem(key) or (text.problem(value, rule) if isinstance(value, str) else None)
         if found:
             errors.setdefault(key if not text.problem(key) else "_schema", []).append(found)
     return errors
@@ -36,7 +39,7 @@ def guard():
     if key is not None and text.problem(key):
         errors["Idempotency-Key"] = [text.problem(key)]
     if errors:
-        raise Invalid("The request holds characters that are not allowed.", errors)
+        raise Invalid(_("The request holds characters that are not allowed."), errors)
 
 
 def init_app(app) -> None:

@@ -8,7 +8,7 @@ verification checks each one's serials against the ledger.
 
 from certificates.credentials import issue_certificate
 from certificates.retirement_certificates import retirement_claim, serial_details
-from core.formatting import format_kg
+from core.formatting import date_values, format_kg
 from core.labels import bilingual_label
 from events.models import Footprint, NeutralityClaim
 from core import clock
@@ -58,14 +58,14 @@ def _view_lines(claim: NeutralityClaim, footprint: Footprint, footprint_label: t
         lines += [{"label_zh": "活动", "label_en": "Event", "value": claim.name},
                   {"label_zh": "类型", "label_en": "Kind", "value": " ".join(bilingual_label("event_kind", event.kind))},
                   {"label_zh": "举办日期", "label_en": "Dates",
-                   "value": f"{claim.period_start} — {claim.period_end}"},
+                   **date_values(claim.period_start, claim.period_end)},
                   {"label_zh": "地点", "label_en": "Venue", "value": f"{event.venue}，{event.city}"}]
     else:
         lines.append({"label_zh": "核算期间", "label_en": "Period",
-                      "value": f"{claim.period_start} — {claim.period_end}"})
+                      **date_values(claim.period_start, claim.period_end)})
     lines += [{"label_zh": footprint_label[0], "label_en": footprint_label[1],
                "value": _footprint_line(footprint)},
-              {"label_zh": "抵消期限", "label_en": "Offset deadline", "value": str(claim.deadline)}]
+              {"label_zh": "抵消期限", "label_en": "Offset deadline", **date_values(claim.deadline)}]
     return lines
 
 

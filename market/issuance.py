@@ -51,7 +51,7 @@ def submit_issuance_request(seller, *, methodology_code, vintage, period_start, 
             {"methodology_code": [_("The methodology is not filed.")]})
     if period_end < period_start:
         raise Invalid(_("The monitoring period ends before it starts."),
-                      {"period_end": [_("Must not be before %(field)s.", field="period_start")]})
+                      {"period_end": [_("The end must not be before the start.")]})
     if not period_start.year <= vintage <= period_end.year:
         raise Invalid(_("The vintage must be a year of the monitoring period."),
                       {"vintage": [_("Must fall within the monitoring period.")]})

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from core.db import db
 from core.errors import Forbidden, Invalid, NotFound
+from core.formatting import format_kg
 from core.labels import label
 from core.models import Organization
 from core.rounding import amount_fen
@@ -133,7 +134,7 @@ def _take_from_listing(listing_id: int, kg: int):
         left = listing.remaining_kg if listing.is_open else 0
         raise InsufficientUnits(
             _("Listing %(id)s has %(left)s kg left; %(kg)s kg were asked for. Nothing was "
-              "reserved.", id=listing_id, left=left, kg=kg),
+              "reserved.", id=listing_id, left=format_kg(left), kg=format_kg(kg)),
             {"items": [_("Listing %(id)s: not enough remaining.", id=listing_id)]},
             listing_id=listing_id)
     cached = db.session.identity_map.get(db.session.identity_key(Listing, listing_id))

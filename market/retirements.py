@@ -32,7 +32,7 @@ def check_instruction(instruction: dict) -> None:
     start, end = instruction.get("period_start"), instruction.get("period_end")
     if start and end and end < start:
         raise Invalid(_("The period ends before it starts."),
-                      {"period_end": [_("Must not be before %(field)s.", field="period_start")]})
+                      {"period_end": [_("The end must not be before the start.")]})
 
 
 def parse_stored_instruction(stored: dict) -> dict:
