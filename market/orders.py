@@ -53,8 +53,12 @@ def check_retirement_instruction(buyer, instruction: dict | None, total_kg: int)
     if instruction.get("quantity_kg") not in (None, total_kg):
         raise Invalid(_("The retirement quantity must equal the ordered quantity."),
                       {"retirement": {"quantity_kg": [_("Must be %(kg)s or absent.", kg=total_kg)]}})
-    retirements.check_instruction(instruction)
-    subjects.check(buyer, instruction)
+    try:  # the same checks as a direct retirement, before anything is reserved
+        retirements.check_instruction(instruction)
+        subjects.check(buyer, instruction)
+    except Invalid as error:
+        error.errors = {"retirement": error.errors} if error.errors else {}
+        raise
     return {**instruction, "quantity_kg": total_kg}
 
 
