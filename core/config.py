@@ -36,6 +36,10 @@ def from_environment() -> dict:
         # How long units stay reserved while the buyer pays.
         "CARD_RESERVATION_MINUTES": _int("CARD_RESERVATION_MINUTES", 35),
         "BANK_RESERVATION_HOURS": _int("BANK_RESERVATION_HOURS", 120),
+        # No buyer can wedge the market: the most one order may reserve, and the most one
+        # organisation may hold reserved in orders it has not paid yet.
+        "MAX_ORDER_KG": _int("MAX_ORDER_KG", 200_000),
+        "MAX_UNPAID_RESERVED_KG": _int("MAX_UNPAID_RESERVED_KG", 500_000),
         # Receiving account shown on bank-transfer orders (对公转账).
         "BANK_ACCOUNT_NAME": os.environ.get("BANK_ACCOUNT_NAME", "吉林省碳普惠服务中心"),
         "BANK_ACCOUNT_NUMBER": os.environ.get("BANK_ACCOUNT_NUMBER", "2200 1234 5678 9012 345"),

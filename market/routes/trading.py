@@ -17,7 +17,7 @@ from core.responses import json_response
 from market.schemas import (
     BankConfirmationIn, ListingArgs, ListingIn, ListingOut, OrderIn, OrderOut, PaymentMethodsOut,
 )
-from market.schemas import OrderArgs
+from market.schemas import OrderArgs, OrderReleaseIn
 
 blp = Blueprint("trading", __name__, url_prefix="/api/v1",
                 description="Marketplace: listings, orders and payments")
@@ -96,12 +96,34 @@ class OrderCancel(MethodView):
             order = orders.cancel_order(current_organization(), order_id)
             session_id = order.stripe_session_id
             body = order_out.dump(order)
-        if session_id and gateway() is not None:
-            try:
-                gateway().expire_checkout_session(session_id)
-            except (PaymentGatewayError, ValueError):
-                pass  # the session expires by itself at Stripe; the units are already free
+        _expire_session(session_id)
         return json_response(body, 200)
+
+
+@blp.route("/orders/<id:order_id>/release")
+class OrderRelease(MethodView):
+    @require_role("registry_admin")
+    @blp.arguments(OrderReleaseIn())
+    @blp.response(200, OrderOut)
+    def post(self, data, order_id):
+        """Release any pending order (the registry admin), with the reason on record: its
+        units go back to the listings, recorded in the ledger like a cancel; the order
+        reads ``cancelled``."""
+        with transaction():
+            order = orders.release_order(current_organization(), order_id, data["reason"])
+            session_id = order.stripe_session_id
+            body = order_out.dump(order)
+        _expire_session(session_id)
+        return json_response(body, 200)
+
+
+def _expire_session(session_id: str | None) -> None:
+    """After a cancel or release committed: close the Checkout Session so nobody pays."""
+    if session_id and gateway() is not None:
+        try:
+            gateway().expire_checkout_session(session_id)
+        except (PaymentGatewayError, ValueError):
+            pass  # the session expires by itself at Stripe; the units are already free
 
 
 @blp.route("/orders/<id:order_id>/bank-transfer-confirmation")
