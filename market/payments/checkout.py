@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from core.db import db
-from core.errors import NotFound, ServiceUnavailable
+from core.errors import BadGateway, NotFound
 from core import clock
 from market import orders
 from market.models import Order, Payment, StripeEvent
@@ -20,12 +20,16 @@ FULFIL = ("checkout.session.completed", "checkout.session.async_payment_succeede
 RELEASE = ("checkout.session.async_payment_failed", "checkout.session.expired")
 
 
-class PaymentsUnavailable(ServiceUnavailable):
-    code = "payment_gateway_unavailable"
+class PaymentGatewayFailed(BadGateway):
+    """Stripe could not open a Checkout Session: 502, with the order's id and number
+    beside the error shape (its reservation is released in the same request)."""
+
+    code = "payment_gateway_error"
 
 
 def open_checkout(order: Order) -> CheckoutSession:
-    """Ask Stripe for a Checkout Session for ``order`` (no database write)."""
+    """Ask Stripe for a Checkout Session for ``order`` (no database write); any failure
+    — Stripe unreachable or refusing, or an order it cannot take — is PaymentGatewayFailed."""
     base = current_app.config["BASE_URL"]
     try:
         return gateway().create_checkout_session(
@@ -37,8 +41,13 @@ def open_checkout(order: Order) -> CheckoutSession:
             expires_at=order.expires_at,
             # Stable for this order, unique even if a staging database starts numbering anew.
             idempotency_key=f"checkout-{order.number}-{order.created_at.timestamp():.6f}")
-    except PaymentGatewayError as error:
-        raise PaymentsUnavailable(_("Stripe could not open a checkout: %(error)s", error=error)) from error
+    except (PaymentGatewayError, ValueError) as error:
+        current_app.logger.warning("Stripe checkout for order %s failed: %s", order.number, error)
+        raise PaymentGatewayFailed(
+            _("Stripe could not open a checkout for order %(number)s; its reservation was "
+              "released and nothing was charged. Try again or pay by bank transfer.",
+              number=order.number),
+            extra={"order_id": order.id, "order_number": order.number}) from error
 
 
 def attach_checkout(order_id: int, session: CheckoutSession) -> Order:

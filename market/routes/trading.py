@@ -69,6 +69,12 @@ class Orders(MethodView):
     @blp.response(201, OrderOut)
     @idempotent("orders")
     def post(self, data):
+        """Reserve the items and price them: each item's ``amount_fen`` is its exact price
+        rounded **up** to the fen (at least 1 fen; splitting never pays less, docs/money.md)
+        and ``total_fen`` their sum. One order reserves at most ``MAX_ORDER_KG`` and a
+        buyer's unpaid orders at most ``MAX_UNPAID_RESERVED_KG`` (409). For Stripe, a
+        failure to open the Checkout Session releases the reservation and answers 502
+        with ``order_id`` and ``order_number`` beside the error shape."""
         buyer = current_organization()
         order = order_flow.place(buyer, **data)
         if not order_flow.needs_checkout(order):
@@ -76,7 +82,7 @@ class Orders(MethodView):
         order_id = order.id
         return AfterCommit(
             lambda: json_response(order_out.dump(order_flow.check_out(buyer, order_id)), 201),
-            frees_key_on=(checkout.PaymentsUnavailable,))
+            frees_key_on=(checkout.PaymentGatewayFailed,))
 
 
 @blp.route("/orders/<id:order_id>")
