@@ -186,6 +186,8 @@ class Payment(db.Model):
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
     currency: Mapped[str] = mapped_column(sa.String(3), default="CNY")
     reference: Mapped[str] = mapped_column(sa.String(255))
+    # Stripe's PaymentIntent (pi_…): how a later refund or dispute finds the order.
+    stripe_payment_intent: Mapped[str | None] = mapped_column(sa.String(255), index=True)
     status: Mapped[str] = mapped_column(sa.String(16), default="applied")
     confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -159,7 +159,10 @@ class PaymentMethods(MethodView):
 @blp.route("/payments/stripe/webhook")
 class StripeWebhook(MethodView):
     @public
-    @blp.doc(description="Stripe-signed Checkout events; a replayed event changes nothing.")
+    @blp.doc(description="Stripe-signed events: Checkout sessions (fulfil or release the "
+                         "Stripe order whose session it is), charge.refunded and "
+                         "charge.dispute.created (recorded on the order). A replayed event "
+                         "changes nothing; a signed event of the wrong shape is 400.")
     def post(self):
         if gateway() is None:
             raise StripeNotConfigured(_("Stripe is not configured on this registry."))
@@ -170,6 +173,8 @@ class StripeWebhook(MethodView):
             raise BadWebhook(str(error)) from error
         with transaction():
             outcome = checkout.handle_event(event)
+        if outcome == "invalid_payload":  # recorded above; Stripe is told it was wrong
+            raise BadWebhook(_("The event's object does not have the shape its type needs."))
         return json_response({"received": True, "outcome": outcome}, 200)
 
 

@@ -2,7 +2,8 @@
 
 * ``orders.released_by_id`` / ``release_reason``: the registry admin may release any
   pending order, with the reason on record (the order becomes ``cancelled``).
-* ``payment_reversals``: Stripe refunds and disputes recorded on the order they reverse.
+* ``payment_reversals``: Stripe refunds and disputes recorded on the order they reverse;
+  ``payments.stripe_payment_intent`` is how a refund or dispute finds that order.
 * ``tlog_state.origin``: the transparency log's origin, fixed at its first checkpoint.
   An existing log takes it from the first line of its earliest checkpoint.
 * Compensation cases of organisation obligors show the organisation's registered name
@@ -62,6 +63,10 @@ def upgrade():
         sa.UniqueConstraint('kind', 'stripe_id', name='uq_payment_reversals_kind_stripe_id'),
     )
     op.create_index(op.f('ix_payment_reversals_order_id'), 'payment_reversals', ['order_id'])
+    op.add_column('payments', sa.Column('stripe_payment_intent', sa.String(length=255),
+                                        nullable=True))
+    op.create_index(op.f('ix_payments_stripe_payment_intent'), 'payments',
+                    ['stripe_payment_intent'])
 
     op.add_column('tlog_state', sa.Column('origin', sa.String(length=255), nullable=True))
     bind = op.get_bind()
@@ -79,6 +84,8 @@ def upgrade():
 
 def downgrade():
     op.drop_column('tlog_state', 'origin')
+    op.drop_index(op.f('ix_payments_stripe_payment_intent'), table_name='payments')
+    op.drop_column('payments', 'stripe_payment_intent')
     op.drop_index(op.f('ix_payment_reversals_order_id'), table_name='payment_reversals')
     op.drop_table('payment_reversals')
     _foreign_keys('OFF')
