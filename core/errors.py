@@ -9,7 +9,7 @@ A raise site writes its message as an English message id with named placeholders
 messages are translated here when the catalog knows them (``FIELD_MESSAGES``).
 """
 
-from flask import current_app, jsonify
+from flask import current_app, has_request_context, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -125,6 +125,40 @@ def error_response(status: int, code: str, message: str, errors: dict | None = N
     return response
 
 
+# Headings of the HTML error page that people get on page paths.
+PAGE_TITLES = {
+    400: N_("The request could not be read"),
+    401: N_("Please sign in"),
+    403: N_("Access denied"),
+    404: N_("Page not found"),
+    405: N_("This page cannot be used this way"),
+    409: N_("This cannot be done now"),
+    413: N_("What you sent is too large"),
+    422: N_("This cannot be processed"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong"),
+}
+
+
+def wants_page() -> bool:
+    """A person's page asked for by a browser: not ``/api/`` nor ``/.well-known/``, and
+    not a client that prefers JSON. Those get the JSON error body."""
+    if not has_request_context() or request.path.startswith(("/api/", "/.well-known/")):
+        return False
+    return request.accept_mimetypes.best_match(("text/html", "application/json")) != "application/json"
+
+
+def error_page(status: int, message: str, headers=None):
+    """The HTML error page in the reader's language, with the same status code."""
+    title = _(PAGE_TITLES.get(status) or PAGE_TITLES[500 if status >= 500 else 400])
+    try:
+        body = render_template("error.html", status=status, title=title, message=str(message))
+    except Exception:  # the page itself failed (a broken session …): plain words still help
+        current_app.logger.exception("The error page could not be rendered")
+        body = f"<!doctype html><title>{status}</title><h1>{status}</h1>"
+    return body, status, {"Content-Type": "text/html; charset=utf-8", **(headers or {})}
+
+
 def _flatten_messages(messages) -> dict:
     """webargs nests errors by location (``{"json": {...}}``); clients want fields."""
     if not isinstance(messages, dict):
@@ -139,6 +173,8 @@ def _flatten_messages(messages) -> dict:
 
 
 def handle_domain_error(error: DomainError):
+    if wants_page():
+        return error_page(error.status, error.message)
     return error_response(error.status, error.code, error.message, error.errors,
                           extra=error.extra)
 
@@ -159,6 +195,8 @@ def handle_http_exception(error: HTTPException):
         status, code, message = 422, "validation_error", _("The request is not valid.")
     if status >= 500:
         current_app.logger.exception("Unhandled error")
+    if wants_page():
+        return error_page(status, message, data.get("headers"))
     return error_response(status, code, message, errors, data.get("headers"))
 
 
@@ -166,6 +204,8 @@ def handle_unexpected(error: Exception):
     if current_app.testing or current_app.debug:
         raise error
     current_app.logger.exception("Unhandled error")
+    if wants_page():
+        return error_page(500, _("Something went wrong on our side."))
     return error_response(500, "internal_server_error", _("Something went wrong on our side."))
 
 

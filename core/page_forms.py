@@ -38,11 +38,13 @@ def page_role_required(*roles: str):
     return decorator
 
 
-def show_errors(form, error: DomainError) -> None:
-    """Put a use case's refusal beside the fields it names (else above the form)."""
+def show_errors(form, error: DomainError, fields: dict[str, str] | None = None) -> None:
+    """Put a use case's refusal beside the fields it names (else above the form).
+    ``fields`` maps a use case's field name to the form's where they differ
+    (``{"quantity_kg": "quantity"}`` when the form takes tonnes)."""
     placed = False
     for name, messages in error.errors.items():
-        field = getattr(form, name, None)
+        field = getattr(form, (fields or {}).get(name, name), None)
         if field is not None:
             field.errors = [*field.errors, *messages]
             placed = True

@@ -204,3 +204,20 @@ def flag_due_claims() -> dict[str, int]:
         counts[status] += 1
     db.session.flush()
     return counts
+
+
+def claims_of(organization):
+    """The organisation's own organisation and pilot claims, newest first (its events
+    have their own list)."""
+    return sa.select(NeutralityClaim).where(
+        NeutralityClaim.organization_id == organization.id,
+        NeutralityClaim.subject != "event").order_by(NeutralityClaim.id.desc())
+
+
+def count_awaiting_offset(organization) -> int:
+    """How many of the organisation's organisation and pilot claims still wait for
+    retirements (awaiting offset or overdue)."""
+    return db.session.execute(sa.select(sa.func.count()).select_from(NeutralityClaim).where(
+        NeutralityClaim.organization_id == organization.id,
+        NeutralityClaim.subject != "event",
+        NeutralityClaim.status != "neutral")).scalar_one()

@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 
 from core.db import db
 from core.errors import Conflict, Forbidden, Invalid, NotFound
-from core.i18n import N_
+from core.formatting import format_date
+from core.i18n import N_, current_locale
 from core.labels import label
 from events import claims
 from events.models import Event, NeutralityClaim
@@ -137,25 +138,53 @@ LOCK_RETIREMENT = (sa.select(Retirement).where(Retirement.id == sa.bindparam("re
                    .with_for_update().execution_options(populate_existing=True))
 
 
+def _refuse(error_class, message: str):
+    """The refusal with its message beside the ``retirement_id`` field too."""
+    return error_class(message, {"retirement_id": [message]})
+
+
+def _dates(start, end) -> str:
+    locale = current_locale()
+    return _("%(start)s — %(end)s", start=format_date(start, locale) or "—",
+             end=format_date(end, locale) or "—")
+
+
 def _check_fits(retirement: Retirement, claim: NeutralityClaim) -> None:
     """Purpose and period (see ``attach_retirement``); raises RetirementNotAttachable."""
-    field = {"retirement_id": [f"Retirement {retirement.number}."]}
     if any(link is not None for link in (retirement.event_id, retirement.claim_id,
                                          retirement.case_id)):
-        raise RetirementAlreadyAttached(
-            f"Retirement {retirement.number} already covers an event, claim or case; a "
-            "retirement covers at most one.", field)
+        raise _refuse(RetirementAlreadyAttached, _(
+            "Retirement %(number)s already covers an event, claim or case; a retirement "
+            "covers at most one.", number=retirement.number))
     if retirement.purpose != claim.purpose:
-        raise RetirementPurposeMismatch(
-            f"A {claim.subject} claim is covered by retirements for {claim.purpose}; "
-            f"{retirement.number} was for {retirement.purpose}.", field)
+        raise _refuse(RetirementPurposeMismatch, _(
+            "Retirement %(number)s was made for “%(purpose)s”; this claim is covered by "
+            "retirements for “%(needed)s”.", number=retirement.number,
+            purpose=label("purpose", retirement.purpose),
+            needed=label("purpose", claim.purpose)))
     start, end = retirement.period_start, retirement.period_end
     if start is None and claim.subject == "event":
         return  # an event's retirement need not name a period; its dates are the event's
     if start is None or end is None or start < claim.period_start or end > claim.period_end:
-        raise RetirementPeriodOutside(
-            f"The retirement's period ({start} — {end}) must lie within the claim's "
-            f"({claim.period_start} — {claim.period_end}).", field)
+        raise _refuse(RetirementPeriodOutside, _(
+            "The period of retirement %(number)s (%(period)s) does not lie within the "
+            "claim's period (%(claim_period)s).", number=retirement.number,
+            period=_dates(start, end), claim_period=_dates(claim.period_start,
+                                                           claim.period_end)))
+
+
+def attachable_retirements(organization, claim: NeutralityClaim):
+    """The organisation's retirements that could cover ``claim``: its purpose, covering
+    nothing yet and (except for an event's, which may name none) a period within the
+    claim's, newest first. ``attach_retirement`` still has the final word."""
+    within = sa.and_(Retirement.period_start >= claim.period_start,
+                     Retirement.period_end <= claim.period_end)
+    if claim.subject == "event":
+        within = sa.or_(Retirement.period_start.is_(None), within)
+    return sa.select(Retirement).where(
+        Retirement.organization_id == organization.id, Retirement.purpose == claim.purpose,
+        Retirement.event_id.is_(None), Retirement.claim_id.is_(None),
+        Retirement.case_id.is_(None), within).order_by(Retirement.id.desc())
 
 
 def attach_retirement(organization, claim: NeutralityClaim,
@@ -175,13 +204,13 @@ def attach_retirement(organization, claim: NeutralityClaim,
     retirement = db.session.execute(LOCK_RETIREMENT,
                                     {"retirement_id": retirement_id}).scalar_one_or_none()
     if retirement is None:
-        raise NotFound("No such retirement.", {"retirement_id": ["No such retirement."]})
+        raise _refuse(NotFound, _("No such retirement."))
     if retirement.organization_id != organization.id:
-        raise RetirementNotOwned("Only the organisation that retired the units may attach "
-                                 "the retirement.", {"retirement_id": ["Not yours."]})
+        raise _refuse(RetirementNotOwned, _("Only the organisation that retired the units "
+                                            "may attach the retirement."))
     _check_fits(retirement, claim)
     if claim.is_neutral:
-        raise claims.AlreadyNeutral("The claim is already carbon neutral.")
+        raise claims.AlreadyNeutral(_("The claim is already carbon neutral."))
     if claim.subject == "event":
         retirement.event_id = claim.event.id
     else:

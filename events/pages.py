@@ -1,9 +1,11 @@
 """Public pages of events and claims: the commitment, the footprint lines with the
-provenance of every factor, the coverage and the certificate."""
+provenance of every factor, the coverage and the certificate. A claim's owner sees its
+forms there too (``events.claim_pages``)."""
 
 from flask import Blueprint, render_template
 
 from core.db import db
+from events.claim_pages import render_claim
 from events.models import Event, NeutralityClaim
 from events.views import page_view
 
@@ -24,4 +26,7 @@ def event_page(event_id):
 
 @bp.get("/claims/<id:claim_id>")
 def claim_page(claim_id):
-    return _render(db.session.get(NeutralityClaim, claim_id))
+    claim = db.session.get(NeutralityClaim, claim_id)
+    if claim is None or claim.subject == "event":
+        return _render(claim)
+    return render_claim(claim)

@@ -4,6 +4,7 @@
 def init_app(app, api) -> None:
     from market import cli, jobs, models, payments  # noqa: F401 (models: tables)
     from market.pages import public
+    from market.pages import holdings as holding_pages
     from market import labels  # noqa: F401 (registered label tables)
     from market.routes import movements, registry, trading
 
@@ -11,6 +12,7 @@ def init_app(app, api) -> None:
     api.register_blueprint(movements.blp)
     api.register_blueprint(trading.blp)
     app.register_blueprint(public.bp)
+    holding_pages.init_app(app)
     payments.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)

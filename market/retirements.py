@@ -100,6 +100,16 @@ def get_retirement(retirement_id: int) -> Retirement:
     return retirement
 
 
+def get_own_retirement(organization, number: str) -> Retirement:
+    """One of the organisation's own retirements by its number (another's is not found)."""
+    retirement = db.session.execute(sa.select(Retirement).where(
+        Retirement.number == number, Retirement.organization_id == organization.id)
+    ).scalar_one_or_none()
+    if retirement is None:
+        raise NotFound(_("No such retirement."))
+    return retirement
+
+
 def search_retirements(*, purpose=None, beneficiary=None, lot_code=None):
     """The public registry of retirements, newest first."""
     stmt = sa.select(Retirement).order_by(Retirement.id.desc())

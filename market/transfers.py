@@ -1,12 +1,30 @@
 """Transfers and donations of available units between organisations."""
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core.db import db
 from core.errors import Invalid
 from core.models import Organization
+from core.schemas import MAX_ID
 from market import ledger, numbering, units
 from market.models import Lot, Transfer
+
+
+def find_recipient(reference: str) -> Organization:
+    """The organisation a person names by its 统一社会信用代码 (18 characters) or by its
+    registry number (the organisation id the API uses)."""
+    text = reference.strip().upper()
+    recipient = None
+    if len(text) == 18:
+        recipient = db.session.execute(
+            sa.select(Organization).where(Organization.credit_code == text)).scalar_one_or_none()
+    elif text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
+        recipient = db.session.get(Organization, int(text))
+    if recipient is None:
+        raise Invalid(_("Unknown recipient."), {"to_organization_id": [
+            _("No organisation has this unified social credit code or registry number.")]})
+    return recipient
 
 
 def transfer_units(organization, *, to_organization_id, lot_id, quantity_kg, note=None) -> Transfer:

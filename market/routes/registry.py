@@ -2,7 +2,6 @@
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from flask_babel import gettext as _
 
 from core.auth import current_organization, public, require_role
 from core.db import db, transaction

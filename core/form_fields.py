@@ -1,0 +1,56 @@
+"""Form fields shared by the pages of every domain.
+
+``TonnesField``: people type tonnes (``12.5``, ``3,245.029``); the domain counts integer
+kilograms. The text is read as a ``Decimal``, never a float, so ``12.5`` is exactly
+12 500 kg, and more than three decimals (less than a kilogram) is refused beside the field.
+"""
+
+import re
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field
+from wtforms.widgets import TextInput
+
+from core.schemas import MAX_KG
+
+# Digits with an optional decimal part; thousands commas are allowed as they are shown.
+TONNES = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$", re.ASCII)
+
+
+def tonnes_to_kg(text: str) -> int:
+    """``"12.5"`` → ``12500``. Raises ``ValueError`` with a message for a person."""
+    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    if not TONNES.match(text):
+        raise ValueError(_l("Enter a quantity in tonnes, for example 1.234."))
+    tonnes = Decimal(text.replace(",", ""))
+    if -tonnes.as_tuple().exponent > 3 and tonnes != tonnes.quantize(Decimal("0.001")):
+        raise ValueError(_l("At most three decimals: one kilogram is 0.001 t."))
+    kg = int(tonnes * 1000)
+    if kg < 1:
+        raise ValueError(_l("At least 0.001 t."))
+    if kg > MAX_KG:
+        raise ValueError(_l("Too large."))
+    return kg
+
+
+class TonnesField(Field):
+    """A quantity typed in tonnes whose ``data`` is integer kilograms (or None if empty)."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", **kwargs.pop("render_kw", {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            self.data = tonnes_to_kg(valuelist[0])
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return f"{Decimal(self.data) / 1000:.3f}"
