@@ -89,9 +89,11 @@ def _header() -> str | None:
     return key
 
 
-def _claim(scope: str, key: str, request_hash: str):
-    """``(record, None)`` to go ahead, or ``(None, response)`` to replay the first answer."""
-    organization = current_organization()
+def claim_key(organization, scope: str, key: str, request_hash: str):
+    """In the caller's transaction: ``(record, None)`` to go ahead under a new key, or
+    ``(None, first)`` with the first request's stored record to answer it again. A page
+    edge uses it with a one-time key from a hidden field, so a double submit of the same
+    form does its work once."""
     record = IdempotencyRecord(organization_id=organization.id, scope=scope, key=key,
                                request_hash=request_hash)
     try:
@@ -107,6 +109,28 @@ def _claim(scope: str, key: str, request_hash: str):
         raise IdempotencyKeyReused("This Idempotency-Key was used for a different request.")
     if first.response is None:
         raise IdempotencyKeyReused("A request with this Idempotency-Key is still being processed.")
+    return None, first
+
+
+def remember_answer(record_id: int | None, status_code: int, body: dict) -> None:
+    """Store the answer given under a claimed key (in the caller's transaction)."""
+    if record_id is not None:
+        record = db.session.get(IdempotencyRecord, record_id)
+        record.status_code, record.response = status_code, body
+        db.session.flush()
+
+
+def forget_key(record_id: int | None) -> None:
+    """Free a claimed key whose work was undone (in the caller's transaction)."""
+    if record_id is not None:
+        db.session.delete(db.session.get(IdempotencyRecord, record_id))
+
+
+def _claim(scope: str, key: str, request_hash: str):
+    """``(record, None)`` to go ahead, or ``(None, response)`` to replay the first answer."""
+    record, first = claim_key(current_organization(), scope, key, request_hash)
+    if first is None:
+        return record, None
     response = jsonify(first.response)
     response.status_code = first.status_code
     response.headers["Idempotent-Replayed"] = "true"
@@ -115,12 +139,8 @@ def _claim(scope: str, key: str, request_hash: str):
 
 def _remember(record_id: int | None, response: Response) -> None:
     """Store the answer given under the claimed key."""
-    if record_id is not None:
-        record = db.session.get(IdempotencyRecord, record_id)
-        record.status_code, record.response = response.status_code, response.get_json()
-        db.session.flush()
+    remember_answer(record_id, response.status_code, response.get_json())
 
 
 def _forget(record_id: int | None) -> None:
-    if record_id is not None:
-        db.session.delete(db.session.get(IdempotencyRecord, record_id))
+    forget_key(record_id)

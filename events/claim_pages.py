@@ -136,9 +136,9 @@ def offset_claim(claim_id):
     except DomainError as error:
         show_errors(form, error)
         return render_claim(claims.get_claim(claim_id), offset_form=form, status=error.status)
-    if order.get("checkout_url"):
-        return redirect(order["checkout_url"], code=303)
-    return redirect(f"/orders/{order['number']}", code=303)
+    if order.checkout_url:
+        return redirect(order.checkout_url, code=303)
+    return redirect(f"/orders/{order.number}", code=303)
 
 
 @bp.post("/claims/<id:claim_id>/retirements")

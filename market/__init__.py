@@ -3,7 +3,7 @@
 
 def init_app(app, api) -> None:
     from market import cli, jobs, models, payments  # noqa: F401 (models: tables)
-    from market.pages import public
+    from market.pages import buying, orders as order_pages, public
     from market.pages import holdings as holding_pages
     from market import labels  # noqa: F401 (registered label tables)
     from market.routes import movements, registry, trading
@@ -13,6 +13,24 @@ def init_app(app, api) -> None:
     api.register_blueprint(trading.blp)
     app.register_blueprint(public.bp)
     holding_pages.init_app(app)
+    app.register_blueprint(buying.bp)
+    app.register_blueprint(order_pages.bp)
+    _register_workspace_entries(app)
     payments.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
+
+
+def _register_workspace_entries(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from core import workspace
+    from market import orders
+
+    workspace.register_entry(
+        app, "market_pages.marketplace", _l("Marketplace"), roles=("buyer",), order=10,
+        description=_l("Buy reductions from open listings, and retire them at once if you wish."))
+    workspace.register_entry(
+        app, "market_orders.order_list", _l("My orders"), roles=("buyer",), order=20,
+        counter=orders.count_awaiting_payment,
+        description=_l("Pay, download payment notices, follow your orders to their certificates."))

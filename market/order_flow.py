@@ -9,7 +9,8 @@ is cancelled in the same request and 502 is raised, naming the order.
 from core.db import db, transaction
 from market import orders, payments
 from market.models import Order
-from market.payments import checkout
+from market.payments import checkout, gateway
+from market.payments.stripe import PaymentGatewayError
 
 
 def place(buyer, *, items: list[dict], payment_method: str, retirement: dict | None,
@@ -52,3 +53,24 @@ def create_order(buyer, *, items: list[dict], payment_method: str, retirement: d
             return order
         order_id = order.id
     return check_out(buyer, order_id)
+
+
+def checkout_url(buyer, order_id: int) -> str:
+    """The Checkout page where the buyer pays a pending Stripe order; a session is opened
+    now (and attached) if the order has none. Nothing is cancelled if Stripe refuses."""
+    order = orders.get_order(buyer, order_id)
+    if order.checkout_url:
+        return order.checkout_url
+    session = checkout.open_checkout(order)
+    with transaction():
+        return checkout.attach_checkout(order_id, session).checkout_url
+
+
+def expire_checkout(session_id: str | None) -> None:
+    """After a cancel committed: close the order's Checkout Session at Stripe. Best
+    effort: the session expires by itself there, and the units are free already."""
+    if session_id and gateway() is not None:
+        try:
+            gateway().expire_checkout_session(session_id)
+        except (PaymentGatewayError, ValueError):
+            pass

@@ -182,7 +182,8 @@ def _take_from_listing(listing_id: int, kg: int):
         raise InsufficientUnits(
             _("Listing %(id)s has %(left)s kg left; %(kg)s kg were asked for. Nothing was "
               "reserved.", id=listing_id, left=left, kg=kg),
-            {"items": [_("Listing %(id)s: not enough remaining.", id=listing_id)]})
+            {"items": [_("Listing %(id)s: not enough remaining.", id=listing_id)]},
+            listing_id=listing_id)
     cached = db.session.identity_map.get(db.session.identity_key(Listing, listing_id))
     if cached is not None:
         db.session.expire(cached)
@@ -292,6 +293,30 @@ def get_order(organization, order_id: int) -> Order:
                              or organization.has_role("registry_admin")):
         raise NotFound(_("No such order."))
     return order
+
+
+def get_order_by_number(organization, number: str) -> Order:
+    """The order numbered ``number`` (JLO-…) if ``organization`` may read it: its buyer,
+    or the registry admin; anyone else is told it does not exist."""
+    order = db.session.execute(
+        sa.select(Order).where(Order.number == number.strip().upper())).scalar_one_or_none()
+    if order is None or not (order.buyer_id == organization.id
+                             or organization.has_role("registry_admin")):
+        raise NotFound(_("No such order."))
+    return order
+
+
+def is_case_order(number: str) -> bool:
+    """Whether the order numbered ``number`` pays a compensation case (its payer may have
+    no account: a case's payment link places it)."""
+    return db.session.scalar(sa.select(Order.case_id).where(
+        Order.number == number.strip().upper())) is not None
+
+
+def count_awaiting_payment(organization) -> int:
+    """How many of the organisation's orders wait for its payment now (for the workspace)."""
+    return db.session.scalar(sa.select(sa.func.count(Order.id)).where(
+        Order.buyer_id == organization.id, Order.reads_as("pending_payment", clock.now())))
 
 
 def search_orders(organization, *, status: str | None = None, number: str | None = None,

@@ -1,13 +1,12 @@
-"""Public pages of the registry: home, marketplace, public registry, order results."""
+"""Public pages of the registry: home, marketplace (its buy form: ``buying``), public registry."""
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 
 from core.db import db
-from market import listings, retirements
+from market import retirements
 from market.models import Lot, Methodology, Retirement
-from market.payments import available_methods
-from market.payments.checkout import get_order_by_number
+from market.pages import buying
 
 bp = Blueprint("market_pages", __name__, template_folder="../templates")
 
@@ -27,13 +26,7 @@ def home():
 
 @bp.get("/market")
 def marketplace():
-    scenario = request.args.get("scenario") or None
-    sort = request.args.get("sort", "price")
-    if sort not in ("price", "-price", "vintage", "-vintage"):
-        sort = "price"
-    stmt = listings.search_listings(scenario=scenario, sort=sort).limit(100)
-    return render_template("market/marketplace.html", listings=db.session.scalars(stmt).all(),
-                           scenario=scenario, sort=sort, methods=available_methods())
+    return buying.render_marketplace()
 
 
 @bp.get("/registry")
@@ -43,15 +36,3 @@ def registry():
     rows = retirements.attach_serials(db.session.scalars(stmt).all())
     return render_template("market/registry.html", retirements=rows, purpose=purpose,
                            serials={r.id: retirements.serials_of(r) for r in rows})
-
-
-@bp.get("/orders/<number>/paid")
-def order_paid(number):
-    return render_template("market/order_result.html", order=get_order_by_number(number),
-                           outcome="paid")
-
-
-@bp.get("/orders/<number>/cancelled")
-def order_cancelled(number):
-    return render_template("market/order_result.html", order=get_order_by_number(number),
-                           outcome="cancelled")

@@ -12,7 +12,7 @@ from core.idempotency import AfterCommit, idempotent
 from core.schemas import page_of, page_schema
 from market import listings, order_flow, orders
 from market.payments import StripeNotConfigured, available_methods, bank, checkout, gateway
-from market.payments.stripe import InvalidWebhook, PaymentGatewayError
+from market.payments.stripe import InvalidWebhook
 from core.responses import json_response
 from market.schemas import (
     BankConfirmationIn, ListingArgs, ListingIn, ListingOut, OrderIn, OrderOut, PaymentMethodsOut,
@@ -102,7 +102,7 @@ class OrderCancel(MethodView):
             order = orders.cancel_order(current_organization(), order_id)
             session_id = order.stripe_session_id
             body = order_out.dump(order)
-        _expire_session(session_id)
+        order_flow.expire_checkout(session_id)
         return json_response(body, 200)
 
 
@@ -119,17 +119,8 @@ class OrderRelease(MethodView):
             order = orders.release_order(current_organization(), order_id, data["reason"])
             session_id = order.stripe_session_id
             body = order_out.dump(order)
-        _expire_session(session_id)
+        order_flow.expire_checkout(session_id)
         return json_response(body, 200)
-
-
-def _expire_session(session_id: str | None) -> None:
-    """After a cancel or release committed: close the Checkout Session so nobody pays."""
-    if session_id and gateway() is not None:
-        try:
-            gateway().expire_checkout_session(session_id)
-        except (PaymentGatewayError, ValueError):
-            pass  # the session expires by itself at Stripe; the units are already free
 
 
 @blp.route("/orders/<id:order_id>/bank-transfer-confirmation")

@@ -1,0 +1,122 @@
+"""Page forms of the market (Flask-WTF: CSRF on). They check shape — a quantity is a
+number of tonnes to the kilogram, a retirement names its beneficiary — and load plain
+values for the use cases, which check the rules (enough units left, the purpose's fields).
+"""
+
+import re
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, StringField
+from wtforms.fields import DateField
+from wtforms.validators import Length, Optional
+
+from core.labels import label
+from core.schemas import MAX_KG
+
+# Purposes a buyer can give on the buy form: those that need no event, claim or case id
+# (event hosts and case payers buy from their own pages).
+ORDER_PURPOSES = ("organization_operations", "voluntary", "pilot_neutrality", "donation")
+QUANTITY_FIELD = re.compile(r"^quantity_(\d{1,9})$")
+
+
+def parse_tonnes(text: str) -> int:
+    """``"12.5"`` → 12500: tonnes with at most three decimals, as integer kilograms exactly
+    (Decimal, never float). Raises ValueError with the message a person reads."""
+    cleaned = text.strip().replace(",", "").replace("，", "")
+    try:
+        tonnes = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(_l("Enter a number of tonnes, such as 12.5.")) from None
+    if not tonnes.is_finite():
+        raise ValueError(_l("Enter a number of tonnes, such as 12.5."))
+    kg = tonnes * 1000
+    if kg != kg.to_integral_value():
+        raise ValueError(_l("At most three decimals: the smallest unit is one kilogram."))
+    if kg <= 0:
+        raise ValueError(_l("Enter more than zero tonnes."))
+    if kg > MAX_KG:
+        raise ValueError(_l("That is more than the whole registry holds."))
+    return int(kg)
+
+
+class TonnesField(StringField):
+    """A quantity typed in tonnes (``12.5``), loaded as integer kilograms (``12500``);
+    left empty it loads as None."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            self.data = parse_tonnes(valuelist[0])  # a ValueError becomes the field's error
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{Decimal(self.data) / 1000:f}"
+
+
+class BuyForm(FlaskForm):
+    """The marketplace's buy form; one ``quantity_<listing id>`` field per listing is
+    added by ``buy_form``."""
+
+    payment_method = RadioField(_l("Payment method"), default="bank_transfer")
+    purpose = SelectField(_l("Retire the units at once"), default="", validators=[Optional()])
+    beneficiary_name = StringField(_l("Beneficiary"), validators=[Optional(), Length(max=200)])
+    period_start = DateField(_l("Period from"), validators=[Optional()])
+    period_end = DateField(_l("Period to"), validators=[Optional()])
+    idempotency_key = HiddenField()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and not self.order_items():
+            self.form_errors.append(_l("Enter the quantity to buy from at least one listing."))
+            valid = False
+        if valid and self.purpose.data and not (self.beneficiary_name.data or "").strip():
+            self.beneficiary_name.errors.append(_l("Name who the units are retired for."))
+            valid = False
+        return valid
+
+    def quantity_fields(self):
+        return [field for field in self if QUANTITY_FIELD.match(field.name)]
+
+    def quantity_field(self, listing_id: int):
+        return self._fields.get(f"quantity_{listing_id}")
+
+    def order_items(self) -> list[dict]:
+        """``[{listing_id, quantity_kg}]`` of the listings given a quantity."""
+        return [{"listing_id": int(QUANTITY_FIELD.match(field.name).group(1)),
+                 "quantity_kg": field.data}
+                for field in self.quantity_fields() if field.data]
+
+    def retirement_instruction(self) -> dict | None:
+        """The retirement instruction, or None to keep the units."""
+        if not self.purpose.data:
+            return None
+        return {"purpose": self.purpose.data,
+                "beneficiary_name": self.beneficiary_name.data.strip(),
+                "period_start": self.period_start.data, "period_end": self.period_end.data}
+
+
+def buy_form(listing_ids, methods: list[str], organization_name: str = "", **kwargs) -> BuyForm:
+    """A buy form with a quantity field for each of ``listing_ids`` and the payment
+    ``methods`` this registry offers."""
+    form_class = type("ListingsBuyForm", (BuyForm,), {
+        f"quantity_{listing_id}": TonnesField(_l("Quantity (t)"), validators=[Optional()])
+        for listing_id in listing_ids})
+    form = form_class(**kwargs)
+    form.payment_method.choices = [(m, label("payment_method", m)) for m in methods]
+    form.purpose.choices = [("", _l("No: keep the units in my holdings")),
+                            *((p, label("purpose", p)) for p in ORDER_PURPOSES)]
+    if not form.is_submitted():
+        form.idempotency_key.data = uuid.uuid4().hex
+        form.beneficiary_name.data = form.beneficiary_name.data or organization_name
+    return form
+
+
+def submitted_listing_ids(formdata) -> list[int]:
+    """The listing ids a posted buy form carries quantity fields for (at most 100)."""
+    ids = sorted({int(m.group(1)) for key in formdata
+                  if (m := QUANTITY_FIELD.match(key))})
+    return ids[:100]
