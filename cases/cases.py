@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from cases.models import AUTHORITY_KINDS, CaseDocument, CaseEvent, CompensationCase
-from cases.privacy import encrypt_id_number, hash_token, mask_name
+from cases.privacy import encrypt_id_number, hash_token, identity_in, mask_name
 from core import clock
 from core.db import db
 from core.errors import Conflict, Forbidden, Invalid, NotFound, WrongState
@@ -68,7 +68,7 @@ def open_case(authority: Organization, *, case_number: str, authority_name: str,
     case = CompensationCase(
         case_number=case_number, authority_id=authority.id, authority_name=authority_name,
         judgment_date=judgment_date, due_date=due_date, obligor_name=obligor["name"],
-        obligor_masked_name=mask_name(obligor["name"]),
+        obligor_masked_name=public_obligor_name(obligor["name"], obligor_org),
         obligor_organization_id=obligor_org.id if obligor_org else None,
         obligor_id_number_encrypted=encrypt_id_number(obligor.get("id_number")),
         damage_description=damage["description"], measured_loss_kg=damage["measured_loss_kg"],
@@ -92,6 +92,13 @@ def open_case(authority: Organization, *, case_number: str, authority_name: str,
     return case, payment_link(token)
 
 
+def public_obligor_name(name: str, organization: Organization | None) -> str:
+    """DOMAIN.md §5: a person is masked (李某) everywhere; an organisation is named in full,
+    under its registered name, so the case page, the compensation certificate and the
+    retirement certificates (which name the retiring organisation) all agree."""
+    return organization.name if organization is not None else mask_name(name)
+
+
 def _obligor_organization(authority, organization_id: int | None) -> Organization | None:
     if organization_id is None:
         return None
@@ -107,8 +114,7 @@ def _obligor_organization(authority, organization_id: int | None) -> Organizatio
 
 def _refuse_identity_in(wording: str, obligor: dict) -> None:
     # The beneficiary wording is printed in the public registry of retirements.
-    name, id_number = obligor["name"].strip(), obligor.get("id_number")
-    if (len(name) > 1 and name in wording) or (id_number and id_number in wording):
+    if identity_in(wording, obligor["name"], obligor.get("id_number")):
         raise Invalid("The beneficiary wording is public and must not identify the obligor.",
                       {"beneficiary_wording": ["Must not contain the obligor's name or ID."]})
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from cases.cases import find_case, lock_case, record_event
 from cases.certificate import issue_compensation_certificate
 from cases.models import CompensationCase
+from cases.privacy import refuse_identity_in_retirement
 from core import clock
 from core.db import db
 from core.errors import Forbidden, Invalid, WrongState
@@ -23,8 +24,11 @@ from market.models import Retirement
 
 def check_case_retirement(organization, instruction: dict) -> None:
     """Subject validator for ``case_id``: the purpose is ecological compensation, the
-    case is still to be covered, and the retiring organisation is the obligor's, the
-    authority, or the case's payer of record (the payment link)."""
+    case is still to be covered, the retiring organisation is the obligor's, the
+    authority, or the case's payer of record (the payment link), and the public text
+    does not identify a person obligor. Market calls it before anything is stored, for a
+    direct retirement and when an order with a retirement instruction is placed (the
+    payment link's order included)."""
     if instruction["purpose"] != "ecological_compensation":
         raise Invalid("case_id belongs to retirements for ecological_compensation.",
                       {"purpose": ["Must be ecological_compensation with a case_id."]})
@@ -37,6 +41,7 @@ def check_case_retirement(organization, instruction: dict) -> None:
                         "payment link may retire for this case.")
     if case.is_fulfilled:
         raise WrongState(f"Case {case.case_number} is already fulfilled.")
+    refuse_identity_in_retirement(case, instruction)
     quantity = instruction.get("quantity_kg")
     if quantity is not None and quantity > case.outstanding_kg:
         raise Invalid(f"The case needs {case.outstanding_kg} kg more; {quantity} kg were asked.",

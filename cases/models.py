@@ -52,6 +52,8 @@ class CompensationCase(HasStatus, db.Model):
     judgment_date: Mapped[date] = mapped_column(sa.Date)
     due_date: Mapped[date] = mapped_column(sa.Date)
     obligor_name: Mapped[str] = mapped_column(sa.String(200))
+    # The name the public sees: a person's masked name (李某), an organisation's
+    # registered name in full (DOMAIN.md §5).
     obligor_masked_name: Mapped[str] = mapped_column(sa.String(200))
     obligor_organization_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organizations.id"), index=True)

@@ -10,6 +10,7 @@ quantity, so a second click cannot buy the same tonnes twice.
 """
 
 import sqlalchemy as sa
+from flask import current_app
 
 from cases.cases import lock_case, record_event
 from cases.models import CompensationCase
@@ -48,10 +49,12 @@ def pending_orders(case: CompensationCase) -> list[Order]:
 
 
 def quote(case: CompensationCase) -> dict:
-    """What buying the uncovered, unreserved rest would take from the cheapest open
-    listings: ``{quantity_kg, items, total_fen, missing_kg, pending_kg}``."""
+    """What buying the uncovered, unreserved rest (at most one order's worth,
+    ``MAX_ORDER_KG``) would take from the cheapest open listings:
+    ``{quantity_kg, items, total_fen, missing_kg, pending_kg}``."""
     pending_kg = sum(order.quantity_kg for order in pending_orders(case))
-    need = max(case.outstanding_kg - pending_kg, 0)
+    # One order reserves at most MAX_ORDER_KG: a larger case is paid in several orders.
+    need = min(max(case.outstanding_kg - pending_kg, 0), current_app.config["MAX_ORDER_KG"])
     takes, remaining = listings.cheapest_cover(
         need, exclude_seller_id=case.payer_organization_id, max_listings=orders.MAX_ITEMS)
     items = [{"listing_id": listing.id, "lot_code": listing.lot.code, "quantity_kg": take,

@@ -15,6 +15,9 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, MultiFernet
 from flask import current_app
+from flask_babel import gettext as _
+
+from core.errors import Invalid
 
 KEY_FILE = "case-id.key"
 MASK = "某"
@@ -34,6 +37,50 @@ def mask_name(name: str) -> str:
         return MASK
     upper = first.upper()  # "ß".upper() is two letters: keep such a letter as it is
     return (upper if len(upper) == 1 else first) + MASK
+
+
+def _letters(text: str) -> str:
+    """Only the letters and digits of ``text``, compatibility-normalised and case-folded:
+    李 四, 李·四 and 李四 all read 李四, ２２０１… reads 2201…"""
+    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
+
+
+def identity_in(text: str | None, name: str, id_number: str | None) -> bool:
+    """Whether ``text`` names the person ``name`` (two characters or more) or carries
+    their ID number (or, for a resident ID, its first 17 digits), whatever spaces and
+    punctuation are written between the characters."""
+    if not text:
+        return False
+    letters = _letters(text)
+    full_name = _letters(name)
+    if len(full_name) > 1 and full_name in letters:
+        return True
+    if id_number:
+        number = _letters(id_number)
+        stems = (number, number[:17]) if len(number) == 18 else (number,)
+        return any(stem in letters for stem in stems)
+    return False
+
+
+#: What a retirement instruction writes into the public registry, the credential and the PDF.
+PUBLIC_RETIREMENT_FIELDS = ("beneficiary_name", "note")
+
+
+def refuse_identity_in_retirement(case, instruction: dict) -> None:
+    """DOMAIN.md §5: nobody may write a person obligor's name or ID number into a
+    retirement's beneficiary or note (they are public for ever). Raises Invalid (422)
+    naming each offending field; organisation obligors are public and not checked."""
+    if case.obligor_organization_id is not None:
+        return
+    id_number = decrypt_id_number(case.obligor_id_number_encrypted)
+    offending = [field for field in PUBLIC_RETIREMENT_FIELDS
+                 if identity_in(instruction.get(field), case.obligor_name, id_number)]
+    if offending:
+        raise Invalid(
+            _("A retirement is public: it must not name the obligor of case %(case)s or carry "
+              "their ID number.", case=case.case_number),
+            {field: [_("Must not contain the obligor's name or ID number.")]
+             for field in offending})
 
 
 def resident_id_check(first17: str) -> str:

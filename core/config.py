@@ -36,12 +36,18 @@ def from_environment() -> dict:
         # How long units stay reserved while the buyer pays.
         "CARD_RESERVATION_MINUTES": _int("CARD_RESERVATION_MINUTES", 35),
         "BANK_RESERVATION_HOURS": _int("BANK_RESERVATION_HOURS", 120),
+        # No buyer can wedge the market: the most one order may reserve, and the most one
+        # organisation may hold reserved in orders it has not paid yet.
+        "MAX_ORDER_KG": _int("MAX_ORDER_KG", 200_000),
+        "MAX_UNPAID_RESERVED_KG": _int("MAX_UNPAID_RESERVED_KG", 500_000),
         # Receiving account shown on bank-transfer orders (对公转账).
         "BANK_ACCOUNT_NAME": os.environ.get("BANK_ACCOUNT_NAME", "吉林省碳普惠服务中心"),
         "BANK_ACCOUNT_NUMBER": os.environ.get("BANK_ACCOUNT_NUMBER", "2200 1234 5678 9012 345"),
         "BANK_NAME": os.environ.get("BANK_NAME", "中国建设银行长春人民广场支行"),
-        # MEE guideline: offsets completed within one year of the event's end.
-        "EVENT_OFFSET_DEADLINE_DAYS": _int("EVENT_OFFSET_DEADLINE_DAYS", 365),
+        # MEE guideline: offsets completed within one year of the event's end, counted in
+        # calendar years (the same date next year). The older day count, if set, wins.
+        "EVENT_OFFSET_DEADLINE_YEARS": _int("EVENT_OFFSET_DEADLINE_YEARS", 1),
+        "EVENT_OFFSET_DEADLINE_DAYS": _int("EVENT_OFFSET_DEADLINE_DAYS", 0) or None,
         "SCHEDULER_ENABLED": os.environ.get("SCHEDULER_ENABLED", "0") == "1",
         # Name of the transparency log in checkpoints; defaults to "<host of BASE_URL>/log".
         "TRANSPARENCY_LOG_ORIGIN": os.environ.get("TRANSPARENCY_LOG_ORIGIN") or None,

@@ -24,10 +24,12 @@ class DomainError(Exception):
     status = 409
     code = "conflict"
 
-    def __init__(self, message: str, errors: dict | None = None):
+    def __init__(self, message: str, errors: dict | None = None, *, extra: dict | None = None):
         super().__init__(message)
         self.message = message
         self.errors = errors or {}
+        # Further members beside the four of the shape (e.g. the order a failure left).
+        self.extra = extra or {}
 
 
 class NotFound(DomainError):
@@ -66,6 +68,13 @@ class WrongState(Conflict):
 class ServiceUnavailable(DomainError):
     status = 503
     code = "service_unavailable"
+
+
+class BadGateway(DomainError):
+    """A service the registry depends on (Stripe) failed or refused the request."""
+
+    status = 502
+    code = "bad_gateway"
 
 
 def _snake(name: str) -> str:
@@ -107,9 +116,10 @@ def translate_messages(value):
     return value
 
 
-def error_response(status: int, code: str, message: str, errors: dict | None = None, headers=None):
+def error_response(status: int, code: str, message: str, errors: dict | None = None, headers=None,
+                   extra: dict | None = None):
     body = {"code": code, "status": status, "message": str(message),
-            "errors": translate_messages(errors or {})}
+            "errors": translate_messages(errors or {}), **(extra or {})}
     response = jsonify(body)
     response.status_code = status
     for key, value in (headers or {}).items():
@@ -167,7 +177,8 @@ def _flatten_messages(messages) -> dict:
 def handle_domain_error(error: DomainError):
     if wants_page():
         return error_page(error.status, error.message)
-    return error_response(error.status, error.code, error.message, error.errors)
+    return error_response(error.status, error.code, error.message, error.errors,
+                          extra=error.extra)
 
 
 def handle_http_exception(error: HTTPException):

@@ -38,12 +38,21 @@ def page_role_required(*roles: str):
     return decorator
 
 
+def _flat(errors: dict):
+    """The API nests some errors (an order's ``retirement`` fields); a page's form is flat."""
+    for name, messages in errors.items():
+        if isinstance(messages, dict):
+            yield from _flat(messages)
+        else:
+            yield name, messages
+
+
 def show_errors(form, error: DomainError, fields: dict[str, str] | None = None) -> None:
     """Put a use case's refusal beside the fields it names (else above the form).
     ``fields`` maps a use case's field name to the form's where they differ
     (``{"quantity_kg": "quantity"}`` when the form takes tonnes)."""
     placed = False
-    for name, messages in error.errors.items():
+    for name, messages in _flat(error.errors):
         field = getattr(form, (fields or {}).get(name, name), None)
         if field is not None:
             field.errors = [*field.errors, *messages]

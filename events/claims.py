@@ -35,10 +35,23 @@ class AlreadyNeutral(WrongState):
     code = "already_neutral"
 
 
+def add_years(day, years: int):
+    """The same calendar date ``years`` later; 29 February becomes 28 February in a
+    year without one (2027-08-26 → 2028-08-26, 2028-02-29 → 2029-02-28)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def offset_deadline(period_end):
-    """The last day to retire for a period ending on ``period_end`` (setting
-    ``EVENT_OFFSET_DEADLINE_DAYS``, one year by default: MEE guideline, ISO 14068-1)."""
-    return period_end + timedelta(days=current_app.config["EVENT_OFFSET_DEADLINE_DAYS"])
+    """The last day to retire for a period ending on ``period_end``: one year after it,
+    the same date next year (MEE guideline, ISO 14068-1; ``EVENT_OFFSET_DEADLINE_YEARS``).
+    ``EVENT_OFFSET_DEADLINE_DAYS``, when set, counts days instead (the older setting)."""
+    days = current_app.config.get("EVENT_OFFSET_DEADLINE_DAYS")
+    if days:
+        return period_end + timedelta(days=days)
+    return add_years(period_end, current_app.config["EVENT_OFFSET_DEADLINE_YEARS"])
 
 
 def check_period(period_start, period_end, *, start_field: str, end_field: str) -> None:

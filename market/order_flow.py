@@ -3,7 +3,7 @@
 Two steps, two transactions: reserve and price (``place``, in the edge's transaction),
 then — for Stripe — open the Checkout Session with no lock held and attach it
 (``check_out``, its own transactions). If Stripe cannot open a session, the reservation
-is cancelled and 503 is raised.
+is cancelled in the same request and 502 is raised, naming the order.
 """
 
 from core.db import db, transaction
@@ -35,7 +35,7 @@ def check_out(buyer, order_id: int) -> Order:
     return the order; if Stripe refuses, cancel the reservation and re-raise."""
     try:
         session = checkout.open_checkout(db.session.get(Order, order_id))
-    except checkout.PaymentsUnavailable:
+    except checkout.PaymentGatewayFailed:
         with transaction():
             orders.cancel_order(buyer, order_id)
         raise

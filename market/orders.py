@@ -1,8 +1,11 @@
 """Orders: reserve units serial-exactly at order time, then fulfil, cancel or expire.
 
-Locks are taken in one order everywhere — listings (by id), then blocks, then lots,
-then the ledger head — so concurrent buyers queue instead of deadlocking, and the
-listing's ``remaining_kg`` (checked under its row lock) means nobody can oversell.
+Locks are taken in one order everywhere — the buyer's organisation row (placing only),
+listings (by id), then blocks, then lots, then the ledger head — so concurrent buyers
+queue instead of deadlocking, and the listing's ``remaining_kg`` (checked under its row
+lock) means nobody can oversell. No buyer can hold the market either: an order and an
+organisation's unpaid reservations are capped (``MAX_ORDER_KG``,
+``MAX_UNPAID_RESERVED_KG``), and the registry admin may release any pending order.
 """
 
 from datetime import timedelta
@@ -13,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.db import db
-from core.errors import Forbidden, Invalid, NotFound
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.formatting import format_kg
 from core.labels import label
 from core.models import Organization
@@ -25,6 +28,14 @@ from market.errors import InsufficientUnits
 from market.models import Listing, Order, OrderItem
 
 MAX_ITEMS = 20
+
+
+class OrderTooLarge(Conflict):
+    code = "order_too_large"
+
+
+class UnpaidReservationLimit(Conflict):
+    code = "unpaid_reservation_limit"
 
 
 def _merge_items(items: list[dict]) -> dict[int, int]:
@@ -54,8 +65,12 @@ def check_retirement_instruction(buyer, instruction: dict | None, total_kg: int)
     if instruction.get("quantity_kg") not in (None, total_kg):
         raise Invalid(_("The retirement quantity must equal the ordered quantity."),
                       {"retirement": {"quantity_kg": [_("Must be %(kg)s or absent.", kg=total_kg)]}})
-    retirements.check_instruction(instruction)
-    subjects.check(buyer, instruction)
+    try:  # the same checks as a direct retirement, before anything is reserved
+        retirements.check_instruction(instruction)
+        subjects.check(buyer, instruction)
+    except Invalid as error:
+        error.errors = {"retirement": error.errors} if error.errors else {}
+        raise
     return {**instruction, "quantity_kg": total_kg}
 
 
@@ -69,6 +84,7 @@ def place_order(buyer, *, items: list[dict], payment_method: str,
     """
     wanted = _merge_items(items)
     instruction = check_retirement_instruction(buyer, retirement, sum(wanted.values()))
+    _check_reservation_limits(buyer, sum(wanted.values()))
     locked = {lid: _take_from_listing(lid, wanted[lid]) for lid in sorted(wanted)}
     for listing_id, listing in locked.items():
         if listing.seller_id == buyer.id:
@@ -108,6 +124,38 @@ def place_order(buyer, *, items: list[dict], payment_method: str,
         ledger.append(head, "reserve", carved[lid], lot_codes=codes,
                       to_org_id=locked[lid].seller_id, ref=number)
     return order
+
+
+def unpaid_reserved_kg(buyer_id: int) -> int:
+    """What the buyer holds reserved in orders still awaiting payment in their window."""
+    return db.session.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(OrderItem.quantity_kg), 0))
+        .join(Order, Order.id == OrderItem.order_id)
+        .where(Order.buyer_id == buyer_id, Order.status == "pending_payment",
+               Order.expires_at > clock.now())).scalar_one()
+
+
+def _check_reservation_limits(buyer, kg: int) -> None:
+    """One buyer must not empty the market with orders it never pays (409): an order
+    reserves at most ``MAX_ORDER_KG``, and an organisation's unpaid reservations stay
+    within ``MAX_UNPAID_RESERVED_KG``. The buyer's row is locked first (before any
+    listing), so its own concurrent orders are counted one after the other."""
+    config = current_app.config
+    if kg > config["MAX_ORDER_KG"]:
+        raise OrderTooLarge(
+            _("One order reserves at most %(max)s kg; %(kg)s kg were asked for. Split the "
+              "purchase into several orders and pay each.", max=config["MAX_ORDER_KG"], kg=kg),
+            {"items": [_("At most %(max)s kg in one order.", max=config["MAX_ORDER_KG"])]})
+    db.session.execute(sa.select(Organization.id).where(Organization.id == buyer.id)
+                       .with_for_update())
+    held = unpaid_reserved_kg(buyer.id)
+    if held + kg > config["MAX_UNPAID_RESERVED_KG"]:
+        raise UnpaidReservationLimit(
+            _("Your unpaid orders already reserve %(held)s kg; at most %(max)s kg may wait "
+              "for payment at once. Pay or cancel an order first.",
+              held=held, max=config["MAX_UNPAID_RESERVED_KG"]),
+            {"items": [_("At most %(left)s kg more until your orders are paid.",
+                         left=max(config["MAX_UNPAID_RESERVED_KG"] - held, 0))]})
 
 
 # Hot writes name the table, not the mapped class: a Core statement skips the ORM's bulk
@@ -184,6 +232,16 @@ def cancel_order(buyer, order_id: int) -> Order:
     if order.buyer_id != buyer.id:
         raise NotFound(_("No such order."))
     order.mark_cancelled(clock.now())
+    release_reservation(order)
+    return order
+
+
+def release_order(admin, order_id: int, reason: str) -> Order:
+    """The registry admin releases any pending order (a reservation nobody will pay,
+    one that blocks the market): the units go back to their listings as on a cancel,
+    recorded in the ledger, and the reason stays on the order."""
+    order = lock_order(order_id)
+    order.mark_released(clock.now(), admin.id, reason)
     release_reservation(order)
     return order
 

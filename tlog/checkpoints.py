@@ -16,11 +16,19 @@ from core.db import db, transaction
 from market import ledger
 from tlog import merkle, signed_note, tree
 from tlog.log_key import load_log_key
-from tlog.models import Checkpoint
+from tlog.models import Checkpoint, TreeState
 
 
 def log_origin() -> str:
-    """The log's origin line and key name, e.g. ``registry.test/log`` for BASE_URL
+    """The log's origin line and key name: the one stored when the first checkpoint was
+    signed, so a process started without the service's BASE_URL (``flask audit`` on a
+    server shell) still checks the log it runs on; before that, the configured one."""
+    stored = db.session.execute(sa.select(TreeState.origin).where(TreeState.id == 1)).scalar()
+    return stored or configured_origin()
+
+
+def configured_origin() -> str:
+    """The origin from the settings, e.g. ``registry.test/log`` for BASE_URL
     https://registry.test (a valid C2SP key name: no spaces, no '+')."""
     configured = current_app.config.get("TRANSPARENCY_LOG_ORIGIN")
     if configured:
@@ -60,7 +68,10 @@ def sign_checkpoint() -> Checkpoint:
         raise RuntimeError(f"the tree has {size} leaves but checkpoint {last.tree_size} was "
                            "signed: tlog_state or tlog_nodes lost rows")
     root = merkle.root(tree.DbNodeStore(), size)
-    origin = log_origin()
+    state = db.session.get(TreeState, 1)  # locked by sync_tree
+    if state.origin is None:  # the first checkpoint fixes the log's identity
+        state.origin = configured_origin()
+    origin = state.origin
     note = signed_note.sign_note(signed_note.checkpoint_body(origin, size, root), origin,
                                  load_log_key(key_dir()))
     checkpoint = Checkpoint(tree_size=size, root_hash=root, note=note, created_at=clock.now())

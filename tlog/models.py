@@ -24,14 +24,17 @@ class TreeNode(db.Model):
 
 
 class TreeState(db.Model):
-    """A single row (id 1): how many ledger entries the tree holds. Locking it
-    serialises the appends to the tree."""
+    """A single row (id 1): how many ledger entries the tree holds, and the log's
+    origin. Locking it serialises the appends to the tree."""
 
     __tablename__ = "tlog_state"
     __table_args__ = (sa.CheckConstraint("size >= 0", name="size_non_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     size: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    # The log's origin (and key name), fixed when its first checkpoint is signed: the
+    # log's identity, not something to derive again from whatever BASE_URL is set.
+    origin: Mapped[str | None] = mapped_column(sa.String(255))
 
 
 class Checkpoint(db.Model):

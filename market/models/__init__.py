@@ -6,10 +6,10 @@ from market.models.issuance import IssuanceRequest, Methodology
 from market.models.ledger import LedgerEntry, LedgerHead
 from market.models.lots import Lot, SerialBlock
 from market.models.movements import Retirement, Transfer
-from market.models.trading import Listing, Order, OrderItem, Payment, StripeEvent
+from market.models.trading import Listing, Order, OrderItem, Payment, PaymentReversal, StripeEvent
 
 __all__ = [
     "Counter", "IssuanceRequest", "LedgerEntry", "LedgerHead", "Lot", "Listing",
-    "Methodology", "Order", "OrderItem", "Payment", "Retirement", "SerialBlock",
+    "Methodology", "Order", "OrderItem", "Payment", "PaymentReversal", "Retirement", "SerialBlock",
     "StripeEvent", "Transfer",
 ]

@@ -15,6 +15,8 @@ PAYMENT_METHODS = ("stripe", "bank_transfer")
 # "applied" fulfilled the order; "unmatched" arrived for an order no longer pending and
 # waits for a refund by hand.
 PAYMENT_STATUSES = ("applied", "unmatched")
+# Money that went back after an order was paid: a refund, or a dispute (chargeback) opened.
+REVERSAL_KINDS = ("refund", "dispute")
 
 
 class Listing(HasStatus, db.Model):
@@ -87,8 +89,13 @@ class Order(HasStatus, db.Model):
     case_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An order the registry admin released (cancelled on the buyer's behalf): who and why.
+    released_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"))
+    release_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     items = relationship("OrderItem", order_by="OrderItem.id", back_populates="order")
+    reversals = relationship("PaymentReversal", order_by="PaymentReversal.id",
+                             back_populates="order", viewonly=True)
 
     @property
     def is_pending(self) -> bool:
@@ -124,6 +131,12 @@ class Order(HasStatus, db.Model):
         """The buyer gave up the order before paying."""
         self._move("cancelled", ("pending_payment",))
         self.closed_at = moment
+
+    def mark_released(self, moment: datetime, admin_id: int, reason: str) -> None:
+        """The registry admin cancelled the pending order (a reservation that blocks the
+        market, a buyer who will not pay); the reason stays on record."""
+        self._move("cancelled", ("pending_payment",))
+        self.closed_at, self.released_by_id, self.release_reason = moment, admin_id, reason
 
     def mark_expired(self, now: datetime) -> None:
         """The reservation window passed unpaid; refused while it is still open."""
@@ -173,9 +186,41 @@ class Payment(db.Model):
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
     currency: Mapped[str] = mapped_column(sa.String(3), default="CNY")
     reference: Mapped[str] = mapped_column(sa.String(255))
+    # Stripe's PaymentIntent (pi_…): how a later refund or dispute finds the order.
+    stripe_payment_intent: Mapped[str | None] = mapped_column(sa.String(255), index=True)
     status: Mapped[str] = mapped_column(sa.String(16), default="applied")
     confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PaymentReversal(db.Model):
+    """Money of a paid order going back: a Stripe refund or a dispute (chargeback).
+
+    Recorded for the registry admin to act on; the order stays fulfilled and retired
+    units stay retired (retirement is irreversible) — the admin may revoke the
+    certificate. ``stripe_id`` is the refund's or dispute's id (``re_…``, ``dp_…``), or
+    the charge's when Stripe reports a refund without one.
+    """
+
+    __tablename__ = "payment_reversals"
+    __table_args__ = (sa.CheckConstraint("amount_fen >= 0", name="amount_non_negative"),
+                      one_of("kind", REVERSAL_KINDS, name="kind_known"),
+                      sa.UniqueConstraint("kind", "stripe_id",
+                                          name="uq_payment_reversals_kind_stripe_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="CNY")
+    stripe_id: Mapped[str] = mapped_column(sa.String(255))
+    charge_id: Mapped[str | None] = mapped_column(sa.String(255))
+    reason: Mapped[str | None] = mapped_column(sa.String(64))
+    event_id: Mapped[str] = mapped_column(sa.String(255))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    order = relationship("Order", back_populates="reversals")
 
 
 class StripeEvent(db.Model):

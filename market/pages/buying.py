@@ -80,7 +80,7 @@ def buy():
         if needs_checkout:
             try:
                 order_flow.check_out(buyer, order_id)
-            except checkout.PaymentsUnavailable:
+            except checkout.PaymentGatewayFailed:
                 with transaction():
                     forget_key(record_id)
                 raise

@@ -103,7 +103,7 @@ def pay(number):
         return redirect(url_for("market_orders.order", number=number), code=303)
     try:
         target = order_flow.checkout_url(current_organization_of_user(), order.id)
-    except (checkout.PaymentsUnavailable, DomainError) as error:
+    except DomainError as error:  # PaymentGatewayFailed (502) included
         flash(error.message, "error")
         return redirect(url_for("market_orders.order", number=number), code=303)
     return redirect(target, code=303)

@@ -85,6 +85,8 @@ class CheckoutSession:
     amount_total: int
     client_reference_id: str | None
     currency: str = CURRENCY
+    #: The PaymentIntent that paid the session: refunds and disputes name it.
+    payment_intent: str | None = None
 
     @property
     def is_paid(self) -> bool:
@@ -104,6 +106,7 @@ class CheckoutSession:
             amount_total=int(data.get("amount_total") or 0),
             client_reference_id=data.get("client_reference_id"),
             currency=data.get("currency") or CURRENCY,
+            payment_intent=_id_of(data.get("payment_intent")),
         )
 
 
@@ -216,7 +219,11 @@ class StripeGateway:
                 payload, signature_header, self._webhook_secret, WEBHOOK_TOLERANCE_SECONDS
             )
             data = event.to_dict()
-            return {"id": data["id"], "type": data["type"], "data_object": data["data"]["object"]}
+            event_id, event_type = data["id"], data["type"]
+            if not (isinstance(event_id, str) and 0 < len(event_id) <= 255
+                    and isinstance(event_type, str) and 0 < len(event_type) <= 64):
+                raise TypeError("an event's id and type are short strings")
+            return {"id": event_id, "type": event_type, "data_object": data["data"]["object"]}
         except stripe.SignatureVerificationError as exc:
             raise InvalidWebhook(f"Stripe signature rejected: {exc.user_message}") from exc
         # ValueError: not JSON / not UTF-8; the others: JSON that is not an event object.
@@ -250,6 +257,13 @@ def _line_item(item: Mapping[str, Any]) -> dict[str, Any]:
             "product_data": {"name": f"{item['name']} · {quantity_kg:,} kg CO₂e"},
         },
     }
+
+
+def _id_of(value: Any) -> str | None:
+    """An expandable field's id: Stripe sends either the id or the expanded object."""
+    if isinstance(value, Mapping):
+        value = value.get("id")
+    return value if isinstance(value, str) else None
 
 
 def _session_id(session_id: str) -> str:

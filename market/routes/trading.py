@@ -17,7 +17,7 @@ from core.responses import json_response
 from market.schemas import (
     BankConfirmationIn, ListingArgs, ListingIn, ListingOut, OrderIn, OrderOut, PaymentMethodsOut,
 )
-from market.schemas import OrderArgs
+from market.schemas import OrderArgs, OrderReleaseIn
 
 blp = Blueprint("trading", __name__, url_prefix="/api/v1",
                 description="Marketplace: listings, orders and payments")
@@ -69,6 +69,12 @@ class Orders(MethodView):
     @blp.response(201, OrderOut)
     @idempotent("orders")
     def post(self, data):
+        """Reserve the items and price them: each item's ``amount_fen`` is its exact price
+        rounded **up** to the fen (at least 1 fen; splitting never pays less, docs/money.md)
+        and ``total_fen`` their sum. One order reserves at most ``MAX_ORDER_KG`` and a
+        buyer's unpaid orders at most ``MAX_UNPAID_RESERVED_KG`` (409). For Stripe, a
+        failure to open the Checkout Session releases the reservation and answers 502
+        with ``order_id`` and ``order_number`` beside the error shape."""
         buyer = current_organization()
         order = order_flow.place(buyer, **data)
         if not order_flow.needs_checkout(order):
@@ -76,7 +82,7 @@ class Orders(MethodView):
         order_id = order.id
         return AfterCommit(
             lambda: json_response(order_out.dump(order_flow.check_out(buyer, order_id)), 201),
-            frees_key_on=(checkout.PaymentsUnavailable,))
+            frees_key_on=(checkout.PaymentGatewayFailed,))
 
 
 @blp.route("/orders/<id:order_id>")
@@ -94,6 +100,23 @@ class OrderCancel(MethodView):
     def post(self, order_id):
         with transaction():
             order = orders.cancel_order(current_organization(), order_id)
+            session_id = order.stripe_session_id
+            body = order_out.dump(order)
+        order_flow.expire_checkout(session_id)
+        return json_response(body, 200)
+
+
+@blp.route("/orders/<id:order_id>/release")
+class OrderRelease(MethodView):
+    @require_role("registry_admin")
+    @blp.arguments(OrderReleaseIn())
+    @blp.response(200, OrderOut)
+    def post(self, data, order_id):
+        """Release any pending order (the registry admin), with the reason on record: its
+        units go back to the listings, recorded in the ledger like a cancel; the order
+        reads ``cancelled``."""
+        with transaction():
+            order = orders.release_order(current_organization(), order_id, data["reason"])
             session_id = order.stripe_session_id
             body = order_out.dump(order)
         order_flow.expire_checkout(session_id)
@@ -127,7 +150,10 @@ class PaymentMethods(MethodView):
 @blp.route("/payments/stripe/webhook")
 class StripeWebhook(MethodView):
     @public
-    @blp.doc(description="Stripe-signed Checkout events; a replayed event changes nothing.")
+    @blp.doc(description="Stripe-signed events: Checkout sessions (fulfil or release the "
+                         "Stripe order whose session it is), charge.refunded and "
+                         "charge.dispute.created (recorded on the order). A replayed event "
+                         "changes nothing; a signed event of the wrong shape is 400.")
     def post(self):
         if gateway() is None:
             raise StripeNotConfigured(_("Stripe is not configured on this registry."))
@@ -138,6 +164,8 @@ class StripeWebhook(MethodView):
             raise BadWebhook(str(error)) from error
         with transaction():
             outcome = checkout.handle_event(event)
+        if outcome == "invalid_payload":  # recorded above; Stripe is told it was wrong
+            raise BadWebhook(_("The event's object does not have the shape its type needs."))
         return json_response({"received": True, "outcome": outcome}, 200)
 
 

@@ -11,7 +11,7 @@ from market.units import lot_facts
 from market.schemas.registry import RetirementInstruction
 
 __all__ = ["PaymentMethod", "ListingIn", "ListingOut", "ListingArgs", "OrderItemIn", "OrderIn", "OrderOut",
-           "BankConfirmationIn", "PaymentMethodsOut", "OrderArgs"]
+           "BankConfirmationIn", "PaymentMethodsOut", "OrderArgs", "OrderReleaseIn"]
 
 
 def PaymentMethod(**kwargs) -> fields.String:
@@ -73,6 +73,19 @@ class OrderItemOut(BaseSchema):
     amount_fen = fields.Integer()
 
 
+class PaymentReversalOut(BaseSchema):
+    """A refund or dispute Stripe reported after the order was paid."""
+
+    kind = fields.String()
+    amount_fen = fields.Integer()
+    currency = fields.String()
+    stripe_id = fields.String()
+    charge_id = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    occurred_at = fields.DateTime()
+    recorded_at = fields.DateTime()
+
+
 class OrderOut(BaseSchema):
     id = fields.Integer()
     number = fields.String()
@@ -94,11 +107,20 @@ class OrderOut(BaseSchema):
         allow_none=True)
     retirement = fields.Dict(allow_none=True)
     retirement_id = fields.Integer(allow_none=True)
+    # Released by the registry admin (the order reads cancelled): who and why.
+    released_by_id = fields.Integer(allow_none=True)
+    release_reason = fields.String(allow_none=True)
+    # Refunds and disputes after payment; the units stay retired (irreversible).
+    reversals = fields.List(fields.Nested(PaymentReversalOut))
 
 
 class BankConfirmationIn(BaseSchema):
     reference = fields.String(required=True, validate=validate.Length(min=1, max=64))
     amount_fen = Fen(required=True)
+
+
+class OrderReleaseIn(BaseSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
 class PaymentMethodsOut(BaseSchema):

@@ -90,7 +90,7 @@ def test_a_case_is_covered_in_two_steps_and_certified(client, world, runner):
     assert subject["caseNumber"] == "(2026)吉01民初123号"
     assert subject["authority"]["name"] == "长春市中级人民法院"
     assert subject["judgmentDate"] == case["judgment_date"]
-    assert subject["obligor"] == {"name": "吉某"}
+    assert subject["obligor"] == {"name": "吉林松柏林业有限公司"}  # organisations are named
     assert (subject["orderedKg"], subject["retiredKg"]) == (5_000, 5_000)
     assert [r["quantityKg"] for r in subject["retirements"]] == [2_000, 3_000]
     assert "EcologicalCompensationCredential" in certificate["credential"]["type"]

@@ -15,9 +15,10 @@ def test_round_half_up_goes_away_from_zero_at_half():
         round_half_up(2.5)
 
 
-def test_amount_fen_is_price_per_tonne_times_kg_rounded_half_up():
+def test_amount_fen_is_price_per_tonne_times_kg_rounded_up_to_the_fen():
     assert amount_fen(1_000, 8_000) == 8_000          # one tonne at ¥80.00
     assert amount_fen(1, 8_000) == 8                  # 1 kg = 8 fen
-    assert amount_fen(1, 500) == 1                    # 0.5 fen rounds up
-    assert amount_fen(1, 499) == 0                    # 0.499 fen rounds down
+    assert amount_fen(1, 500) == 1                    # 0.5 fen → 1
+    assert amount_fen(1, 499) == 1                    # 0.499 fen: at least 1 fen
     assert amount_fen(333, 7_777) == 2_590            # 2589.741 → 2590
+    assert amount_fen(1, 1_400) == 2                  # 1.4 fen → 2: splitting never pays less

@@ -114,3 +114,17 @@ def test_retirements_must_fit_the_claim(client, setup):
     via_claim = retire(client, org, claim_id=event_claim, quantity_kg=10)
     assert via_claim.status_code == 422 and "event_id" in via_claim.json["errors"]
     assert client.get("/api/v1/holdings", headers=org.headers).json["available_kg"] == 2_000
+
+
+def test_one_year_after_is_the_same_date_next_year(app):
+    """Issue 16, fault 7: a calendar year, not 365 days, across 29 February."""
+    from datetime import date
+
+    from events.claims import add_years, offset_deadline
+
+    assert offset_deadline(date(2027, 8, 26)) == date(2028, 8, 26)  # 2028 has 29 Feb
+    assert offset_deadline(date(2028, 2, 29)) == date(2029, 2, 28)
+    assert offset_deadline(date(2026, 8, 2)) == date(2027, 8, 2)
+    assert add_years(date(2024, 2, 29), 4) == date(2028, 2, 29)
+    app.config["EVENT_OFFSET_DEADLINE_DAYS"] = 30  # the older setting still works
+    assert offset_deadline(date(2027, 8, 26)) == date(2027, 9, 25)
