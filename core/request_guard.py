@@ -8,6 +8,7 @@ string holding NUL, so none may reach a query.
 """
 
 from flask import request
+from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from core import text
@@ -36,7 +37,7 @@ def guard():
     if key is not None and text.problem(key):
         errors["Idempotency-Key"] = [text.problem(key)]
     if errors:
-        raise Invalid("The request holds characters that are not allowed.", errors)
+        raise Invalid(_("The request holds characters that are not allowed."), errors)
 
 
 def init_app(app) -> None:

@@ -200,9 +200,12 @@ def test_duplicate_keys_never_verify(client, genuine, tmp_path, keys_dir):
     api = client.post("/api/v1/certificates/verification", data=body,
                       content_type="application/json")
     assert api.status_code == 422 and api.json["code"] == "duplicate_json_member"
-    form = client.post("/verify", data={"credential": body.decode()})
+    form = client.post("/verify", data={"credential": body.decode()},
+                       headers={"Accept-Language": "en"})
     page = form.get_data(as_text=True)
     assert form.status_code == 200 and "more than once" in page and "verify-result" not in page
+    chinese = client.post("/verify", data={"credential": body.decode()}).get_data(as_text=True)
+    assert "不止一次" in chinese and "verify-result" not in chinese
     (tmp_path / "dup.json").write_bytes(body)
     result = subprocess.run([sys.executable, "-m", "certificates.verify", str(tmp_path / "dup.json"),
                              "--did", str(tmp_path / "did.json")], capture_output=True, text=True)
