@@ -183,7 +183,7 @@ def test_a_decompression_bomb_is_refused_without_inflating_it(client, genuine, t
     bomb = bomb_pdf()
     assert len(bomb) < 400 * 1024
     online = upload(client, bomb)
-    assert online.status_code == 422 and "larger than" in online.json["message"]
+    assert online.status_code == 422 and "大于" in online.json["message"]  # zh: the default
     result = offline(tmp_path, bomb)
     assert result.returncode == 2 and "larger than" in result.stdout
 
