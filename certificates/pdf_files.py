@@ -110,7 +110,8 @@ def load_certificates(pem: bytes) -> list[x509.Certificate]:
     try:
         return x509.load_pem_x509_certificates(pem)
     except ValueError as error:
-        raise NotACertificatePdf(f"Not a PEM certificate bundle: {error}") from error
+        raise NotACertificatePdf(_("Not a PEM certificate bundle: %(error)s",
+                                   error=error)) from error
 
 
 def check_pdf_signature(reader: PdfFileReader, trusted_certificates=()) -> list[str]:
