@@ -13,6 +13,7 @@ import secrets
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from cases.models import AUTHORITY_KINDS, CaseDocument, CaseEvent, CompensationCase
@@ -48,13 +49,13 @@ def open_case(authority: Organization, *, case_number: str, authority_name: str,
     """Register a judgment's compensation order; returns the case and its payment link,
     shown this once (only its hash is kept)."""
     if authority.kind not in AUTHORITY_KINDS:
-        raise Forbidden("Only courts, procuratorates and eco-environment bureaus open cases.")
+        raise Forbidden(_("Only courts, procuratorates and eco-environment bureaus open cases."))
     if judgment_date > clock.today_in_china():
-        raise Invalid("The judgment date is in the future.",
-                      {"judgment_date": ["Must not be after today."]})
+        raise Invalid(_("The judgment date is in the future."),
+                      {"judgment_date": [_("Must not be after today.")]})
     if due_date < judgment_date:
-        raise Invalid("The due date is before the judgment date.",
-                      {"due_date": ["Must not be before judgment_date."]})
+        raise Invalid(_("The due date is before the judgment date."),
+                      {"due_date": [_("Must not be before %(field)s.", field="judgment_date")]})
     obligor_org = _obligor_organization(authority, obligor.get("organization_id"))
     wording = beneficiary_wording or DEFAULT_BENEFICIARY_WORDING.format(
         authority_name=authority_name, case_number=case_number)
@@ -62,8 +63,8 @@ def open_case(authority: Organization, *, case_number: str, authority_name: str,
     if db.session.execute(sa.select(CompensationCase.id).where(
             CompensationCase.authority_id == authority.id,
             CompensationCase.case_number == case_number)).first():
-        raise Conflict(f"Case {case_number} is already registered by this authority.",
-                       {"case_number": ["Already registered."]})
+        raise Conflict(_("Case %(number)s is already registered by this authority.",
+                         number=case_number), {"case_number": [_("Already registered.")]})
     token = secrets.token_urlsafe(32)
     case = CompensationCase(
         case_number=case_number, authority_id=authority.id, authority_name=authority_name,
@@ -80,8 +81,8 @@ def open_case(authority: Organization, *, case_number: str, authority_name: str,
         with db.session.begin_nested():  # a concurrent twin: the constraint has the last word
             db.session.add(case)
     except IntegrityError as error:
-        raise Conflict(f"Case {case_number} is already registered by this authority.",
-                       {"case_number": ["Already registered."]}) from error
+        raise Conflict(_("Case %(number)s is already registered by this authority.",
+                         number=case_number), {"case_number": [_("Already registered.")]}) from error
     case.payer_organization_id = (obligor_org or _holder_of_record(case)).id
     record_event(case, "opened", organization_id=authority.id, case_number=case_number,
                  required_kg=required_kg, due_date=due_date.isoformat())
@@ -104,19 +105,19 @@ def _obligor_organization(authority, organization_id: int | None) -> Organizatio
         return None
     org = db.session.get(Organization, organization_id)
     if org is None:
-        raise Invalid("Unknown obligor organisation.",
-                      {"obligor": {"organization_id": ["No such organisation."]}})
+        raise Invalid(_("Unknown obligor organisation."),
+                      {"obligor": {"organization_id": [_("No such organisation.")]}})
     if org.id == authority.id:
-        raise Invalid("An authority cannot be the obligor of its own case.",
-                      {"obligor": {"organization_id": ["Is the authority itself."]}})
+        raise Invalid(_("An authority cannot be the obligor of its own case."),
+                      {"obligor": {"organization_id": [_("Is the authority itself.")]}})
     return org
 
 
 def _refuse_identity_in(wording: str, obligor: dict) -> None:
     # The beneficiary wording is printed in the public registry of retirements.
     if identity_in(wording, obligor["name"], obligor.get("id_number")):
-        raise Invalid("The beneficiary wording is public and must not identify the obligor.",
-                      {"beneficiary_wording": ["Must not contain the obligor's name or ID."]})
+        raise Invalid(_("The beneficiary wording is public and must not identify the obligor."),
+                      {"beneficiary_wording": [_("Must not contain the obligor's name or ID.")]})
 
 
 def _holder_of_record(case: CompensationCase) -> Organization:
@@ -164,7 +165,7 @@ def get_case(organization: Organization, case_id: int) -> CompensationCase:
     """A case for one of its parties; to anyone else it does not exist (404)."""
     case = find_case(case_id)
     if case is None or not can_read(organization, case):
-        raise NotFound("No such compensation case.")
+        raise NotFound(_("No such compensation case."))
     return case
 
 
@@ -172,14 +173,14 @@ def get_public_case(case_id: int) -> CompensationCase:
     """Any case, for its public (masked) view."""
     case = find_case(case_id)
     if case is None:
-        raise NotFound("No such compensation case.")
+        raise NotFound(_("No such compensation case."))
     return case
 
 
 def _case_for_authority(organization: Organization, case_id: int) -> CompensationCase:
     case = get_case(organization, case_id)
     if not may_see_identity(organization, case):
-        raise Forbidden("Only the authority and the registry admin may do this.")
+        raise Forbidden(_("Only the authority and the registry admin may do this."))
     return case
 
 
@@ -206,7 +207,7 @@ def add_document(organization: Organization, case_id: int, *, kind: str, title: 
     """File a reference to a document of the case (the authority only)."""
     case = _case_for_authority(organization, case_id)
     if case.authority_id != organization.id:
-        raise Forbidden("Only the authority adds documents to its case.")
+        raise Forbidden(_("Only the authority adds documents to its case."))
     case = lock_case(case.id)
     document = _add_document(case, organization, kind=kind, title=title, reference=reference)
     db.session.flush()
@@ -217,9 +218,9 @@ def reissue_payment_link(organization: Organization, case_id: int) -> str:
     """A new payment link for the case; the previous one stops working."""
     case = _case_for_authority(organization, case_id)
     if case.authority_id != organization.id:
-        raise Forbidden("Only the authority issues its case's payment link.")
+        raise Forbidden(_("Only the authority issues its case's payment link."))
     if case.is_fulfilled:
-        raise WrongState("The case is fulfilled; there is nothing left to pay.")
+        raise WrongState(_("The case is fulfilled; there is nothing left to pay."))
     case = lock_case(case.id)
     token = secrets.token_urlsafe(32)
     case.payment_token_hash = hash_token(token)

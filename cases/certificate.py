@@ -6,6 +6,10 @@ number the case was given. The credential names the case and
 the masked obligor only — never the full name or ID number — and carries one
 ``retirement_claim`` per counted retirement, so verification checks every serial range
 against the ledger.
+
+The stored view (what the PDF is drawn from) takes its Chinese and English labels from the
+catalogs (``bilingual``); the signed credential holds no label, and its ``name`` is the
+fixed bilingual string below, never a translation that could change with a catalog.
 """
 
 from cases.cases import case_retirements
@@ -13,10 +17,13 @@ from certificates.credentials import issue_certificate, iso
 from certificates.retirement_certificates import retirement_claim, serial_details
 from core.db import db
 from core.formatting import china_date, format_tonnes
+from core.i18n import N_, bilingual
+from core.labels import bilingual_label
 from core.models import Organization
 
-TITLE_ZH = "以碳代偿履行证明"
-TITLE_EN = "Certificate of Fulfilment of Ecological-Damage Compensation by Carbon Reductions"
+TITLE = N_("Certificate of Fulfilment of Ecological-Damage Compensation by Carbon Reductions")
+#: The credential's signed ``name``: never translated after the fact.
+CREDENTIAL_NAME = "以碳代偿履行证明 / Compensation certificate"
 
 
 def compensation_subject(case, retirements) -> dict:
@@ -51,24 +58,25 @@ def compensation_view(case, retirements) -> dict:
         if name not in holders:
             holders.append(name)
     lines = [
-        ("致", "Addressed to", case.authority_name),
-        ("案号", "Case number", case.case_number),
-        ("裁判日期", "Judgment date", case.judgment_date.isoformat()),
-        ("赔偿义务人", "Obligor", case.obligor_masked_name),
-        ("碳汇损失", "Measured loss",
+        (N_("Addressed to"), case.authority_name),
+        (N_("Case number"), case.case_number),
+        (N_("Judgment date"), case.judgment_date.isoformat()),
+        (N_("Obligor"), case.obligor_masked_name),
+        (N_("Measured loss"),
          f"{format_tonnes(case.measured_loss_kg)} t × {case.multiplier}"
          f"（{case.measuring_agency} {case.report_number}）"),
-        ("判令认购量", "Quantity ordered", f"{format_tonnes(case.required_kg)} t"),
-        ("实际注销量", "Quantity retired", f"{format_tonnes(case.retired_kg)} t"),
-        ("账本索引", "Ledger indexes", ", ".join(f"#{r.ledger_seq}" for r in retirements)),
+        (N_("Quantity ordered"), f"{format_tonnes(case.required_kg)} t"),
+        (N_("Quantity actually retired"), f"{format_tonnes(case.retired_kg)} t"),
+        (N_("Ledger indexes"), ", ".join(f"#{r.ledger_seq}" for r in retirements)),
     ]
-    return {"title_zh": TITLE_ZH, "title_en": TITLE_EN,
+    title_zh, title_en = bilingual(TITLE)
+    purpose_zh, purpose_en = bilingual_label("purpose", "ecological_compensation")
+    return {"title_zh": title_zh, "title_en": title_en,
             "issued_at": china_date(case.fulfilled_at).isoformat(),
             "beneficiary_name": case.obligor_masked_name, "holder_name": "、".join(holders),
-            "purpose_zh": "以碳代偿（生态环境损害赔偿）",
-            "purpose_en": "Ecological-damage compensation",
-            "subject_lines": [{"label_zh": zh, "label_en": en, "value": value}
-                              for zh, en, value in lines],
+            "purpose_zh": purpose_zh, "purpose_en": purpose_en,
+            "subject_lines": [dict(zip(("label_zh", "label_en"), bilingual(label)), value=value)
+                              for label, value in lines],
             "quantity_kg": case.retired_kg,
             "serials": [s for r in retirements for s in serial_details(r)],
             "retirement_numbers": [r.number for r in retirements],
@@ -85,4 +93,4 @@ def issue_compensation_certificate(case):
         number=case.certificate_number, certificate_type="compensation",
         subject=compensation_subject(case, retirements),
         view=compensation_view(case, retirements), subject_id=case.id,
-        valid_from=case.fulfilled_at, name=f"{TITLE_ZH} / Compensation certificate")
+        valid_from=case.fulfilled_at, name=CREDENTIAL_NAME)

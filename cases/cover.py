@@ -10,12 +10,14 @@ head and the counters.
 """
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from cases.cases import find_case, lock_case, record_event
 from cases.certificate import issue_compensation_certificate
 from cases.models import CompensationCase
 from cases.privacy import refuse_identity_in_retirement
 from core import clock
+from core.formatting import format_kg
 from core.db import db
 from core.errors import Forbidden, Invalid, WrongState
 from market import numbering
@@ -30,22 +32,23 @@ def check_case_retirement(organization, instruction: dict) -> None:
     direct retirement and when an order with a retirement instruction is placed (the
     payment link's order included)."""
     if instruction["purpose"] != "ecological_compensation":
-        raise Invalid("case_id belongs to retirements for ecological_compensation.",
-                      {"purpose": ["Must be ecological_compensation with a case_id."]})
+        raise Invalid(_("case_id belongs to retirements for ecological_compensation."),
+                      {"purpose": [_("Must be ecological_compensation with a case_id.")]})
     case = find_case(instruction["case_id"])
     if case is None:
-        raise Invalid("Unknown compensation case.", {"case_id": ["No such case."]})
+        raise Invalid(_("Unknown compensation case."), {"case_id": [_("No such case.")]})
     if organization.id not in (case.obligor_organization_id, case.authority_id,
                                case.payer_organization_id):
-        raise Forbidden("Only the obligor, the authority or a payer through the case's "
-                        "payment link may retire for this case.")
+        raise Forbidden(_("Only the obligor, the authority or a payer through the case's "
+                          "payment link may retire for this case."))
     if case.is_fulfilled:
-        raise WrongState(f"Case {case.case_number} is already fulfilled.")
+        raise WrongState(_("Case %(number)s is already fulfilled.", number=case.case_number))
     refuse_identity_in_retirement(case, instruction)
     quantity = instruction.get("quantity_kg")
     if quantity is not None and quantity > case.outstanding_kg:
-        raise Invalid(f"The case needs {case.outstanding_kg} kg more; {quantity} kg were asked.",
-                      {"quantity_kg": [f"At most {case.outstanding_kg}."]})
+        raise Invalid(_("The case needs %(outstanding)s kg more; %(asked)s kg were asked.",
+                        outstanding=format_kg(case.outstanding_kg), asked=format_kg(quantity)),
+                      {"quantity_kg": [_("Must be at most %(kg)s.", kg=case.outstanding_kg)]})
 
 
 def count_retirement(sender, retirement: Retirement, **extra) -> None:

@@ -12,14 +12,9 @@ from core.models import HasStatus, UTCDateTime
 CASE_STATUSES = ("open", "fulfilled", "overdue")
 AUTHORITY_KINDS = ("court", "procuratorate", "eco_bureau")
 #: The case file of DOMAIN.md §5 (龙岩 "六书"); the registry keeps references, not files.
-DOCUMENT_KINDS = {
-    "commitment_letter": ("认购承诺书", "Commitment letter"),
-    "court_notice": ("法院致生态环境部门告知函", "Court notice to the eco-environment bureau"),
-    "bureau_commission": ("生态环境部门委托书", "Bureau commission"),
-    "loss_assessment_opinion": ("碳汇损失评估意见书", "Loss assessment opinion"),
-    "restoration_design": ("生态修复方案", "Restoration design"),
-    "payment_notice": ("缴款（认购）通知书", "Payment notice"),
-}
+#: Their labels are ``case_document_kind`` in ``cases.labels``.
+DOCUMENT_KINDS = ("commitment_letter", "court_notice", "bureau_commission",
+                  "loss_assessment_opinion", "restoration_design", "payment_notice")
 CASE_ACTIONS = ("opened", "document_added", "payment_link_issued", "payment_order_placed",
                 "retirement_counted", "fulfilled", "overdue")
 

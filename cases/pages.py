@@ -9,7 +9,6 @@ from flask import Blueprint, redirect, render_template, request
 from flask_babel import gettext as _
 
 from cases import cases, payment
-from cases.models import DOCUMENT_KINDS
 from cases.schemas import PublicCaseOut
 
 from core.errors import DomainError
@@ -26,8 +25,7 @@ def case_page(case_id):
         case = cases.get_public_case(case_id)
     except DomainError as error:
         return render_template("cases/case_public.html", case=None), error.status
-    return render_template("cases/case_public.html", case=PublicCaseOut().dump(case),
-                           document_kinds=DOCUMENT_KINDS)
+    return render_template("cases/case_public.html", case=PublicCaseOut().dump(case))
 
 
 # Only lookups that find no link count: guessing tokens is slowed, paying never is.

@@ -8,8 +8,10 @@ the decrypted ID number), ``CaseOut`` (the obligor's organisation: no ID number)
 import re
 
 from flask import current_app
+from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, pre_load, validate, validates, validates_schema
 
+from core.labels import bilingual_label
 from core.schemas import BaseSchema, Id, Kg, MultilineText, PageArgs
 from cases.cases import case_retirements
 from cases.privacy import decrypt_id_number, is_valid_id_number
@@ -41,8 +43,8 @@ class ObligorIn(BaseSchema):
     @validates("id_number")
     def _check_id_number(self, value, **kwargs):
         if value is not None and not is_valid_id_number(value):
-            raise ValidationError("Not a valid ID number (an 18-character resident ID must "
-                                  "pass its GB 11643 check character).")
+            raise ValidationError(_("Not a valid ID number (an 18-character resident ID must "
+                                    "pass its GB 11643 check character)."))
 
 
 class DamageIn(BaseSchema):
@@ -55,11 +57,11 @@ class DamageIn(BaseSchema):
     @validates("multiplier")
     def _check_multiplier(self, value, **kwargs):
         if not MULTIPLIER.fullmatch(value) or not value.strip("0."):
-            raise ValidationError('A positive decimal string such as "2" or "1.5".')
+            raise ValidationError(_('A positive decimal string such as "2" or "1.5".'))
 
 
 class CaseDocumentIn(BaseSchema):
-    kind = fields.String(required=True, validate=validate.OneOf(tuple(DOCUMENT_KINDS)))
+    kind = fields.String(required=True, validate=validate.OneOf(DOCUMENT_KINDS))
     title = Text(200, required=True)
     reference = Text(200, required=True)
 
@@ -87,7 +89,8 @@ class CaseIn(BaseSchema):
     def _check(self, data, **kwargs):
         if data.get("due_date") and data.get("judgment_date") \
                 and data["due_date"] < data["judgment_date"]:
-            raise ValidationError("Must not be before judgment_date.", "due_date")
+            raise ValidationError(_("Must not be before %(field)s.", field="judgment_date"),
+                                  "due_date")
 
 
 class CaseArgs(PageArgs):
@@ -97,7 +100,7 @@ class CaseArgs(PageArgs):
 class CaseDocumentOut(BaseSchema):
     id = fields.Integer()
     kind = fields.String()
-    kind_zh = fields.Function(lambda d: DOCUMENT_KINDS[d.kind][0])
+    kind_zh = fields.Function(lambda d: bilingual_label("case_document_kind", d.kind)[0])
     title = fields.String()
     reference = fields.String()
     added_at = fields.DateTime()

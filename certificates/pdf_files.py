@@ -12,6 +12,7 @@ import io
 import zlib
 
 from asn1crypto import x509 as asn1_x509
+from flask_babel import gettext as _
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -33,7 +34,7 @@ def read_pdf(data: bytes) -> PdfFileReader:
     try:
         return PdfFileReader(io.BytesIO(data), strict=False)
     except Exception as error:  # pyHanko raises many kinds for broken files
-        raise NotACertificatePdf(f"Not a readable PDF: {error}") from error
+        raise NotACertificatePdf(_("Not a readable PDF.")) from error
 
 
 def bounded_inflate(data: bytes, limit: int = MAX_ATTACHMENT_BYTES) -> bytes:
@@ -43,10 +44,11 @@ def bounded_inflate(data: bytes, limit: int = MAX_ATTACHMENT_BYTES) -> bytes:
     try:
         out = inflater.decompress(data, limit + 1)
     except zlib.error as error:
-        raise NotACertificatePdf(f"The {ATTACHMENT_NAME} attachment is corrupted.") from error
+        raise NotACertificatePdf(_("The %(name)s attachment is corrupted.",
+                                   name=ATTACHMENT_NAME)) from error
     if len(out) > limit or inflater.unconsumed_tail:
-        raise NotACertificatePdf(f"The {ATTACHMENT_NAME} attachment is larger than "
-                                 f"{limit // 1024} KiB.")
+        raise NotACertificatePdf(_("The %(name)s attachment is larger than %(kib)s KiB.",
+                                   name=ATTACHMENT_NAME, kib=limit // 1024))
     return out
 
 
@@ -55,11 +57,13 @@ def _attachment_bytes(stream) -> bytes:
     filters = [] if filters is None else (list(filters) if isinstance(filters, list) else [filters])
     if stream.get("/DecodeParms") or any(str(f) != "/FlateDecode" for f in filters) \
             or len(filters) > 1:
-        raise NotACertificatePdf(f"The {ATTACHMENT_NAME} attachment has an unexpected encoding.")
+        raise NotACertificatePdf(_("The %(name)s attachment has an unexpected encoding.",
+                                   name=ATTACHMENT_NAME))
     raw = stream.encoded_data
     if not filters:
         if len(raw) > MAX_ATTACHMENT_BYTES:
-            raise NotACertificatePdf(f"The {ATTACHMENT_NAME} attachment is too large.")
+            raise NotACertificatePdf(_("The %(name)s attachment is too large.",
+                                       name=ATTACHMENT_NAME))
         return raw
     return bounded_inflate(raw)
 
@@ -74,17 +78,20 @@ def embedded_credential(reader: PdfFileReader) -> dict:
                 data = _attachment_bytes(stream)
                 break
         else:
-            raise NotACertificatePdf(f"The PDF has no {ATTACHMENT_NAME} attachment.")
+            raise NotACertificatePdf(_("The PDF has no %(name)s attachment.",
+                                       name=ATTACHMENT_NAME))
     except NotACertificatePdf:
         raise
     except Exception as error:  # a broken PDF fails in many ways inside pyHanko
-        raise NotACertificatePdf(f"No readable {ATTACHMENT_NAME} attachment.") from error
+        raise NotACertificatePdf(_("No readable %(name)s attachment.",
+                                   name=ATTACHMENT_NAME)) from error
     try:
         return strict_json.loads(data)
     except strict_json.JSONRefused as error:
         if error.code != "invalid_json":  # duplicate members, too deep: say so
             raise
-        raise NotACertificatePdf(f"The {ATTACHMENT_NAME} attachment is not JSON.") from error
+        raise NotACertificatePdf(_("The %(name)s attachment is not JSON.",
+                                   name=ATTACHMENT_NAME)) from error
 
 
 def certificate_fingerprint(certificate) -> str:
@@ -103,7 +110,8 @@ def load_certificates(pem: bytes) -> list[x509.Certificate]:
     try:
         return x509.load_pem_x509_certificates(pem)
     except ValueError as error:
-        raise NotACertificatePdf(f"Not a PEM certificate bundle: {error}") from error
+        raise NotACertificatePdf(_("Not a PEM certificate bundle: %(error)s",
+                                   error=error)) from error
 
 
 def check_pdf_signature(reader: PdfFileReader, trusted_certificates=()) -> list[str]:
@@ -114,7 +122,7 @@ def check_pdf_signature(reader: PdfFileReader, trusted_certificates=()) -> list[
     try:
         signatures = reader.embedded_signatures
         if not signatures:
-            return ["The PDF is not signed."]
+            return [_("The PDF is not signed.")]
         signature = signatures[-1]
         signer = signature.signer_cert
         context = ValidationContext(trust_roots=[
@@ -122,13 +130,13 @@ def check_pdf_signature(reader: PdfFileReader, trusted_certificates=()) -> list[
             for c in trusted_certificates if isinstance(c, x509.Certificate)])
         status = validate_pdf_signature(signature, context)
     except Exception:  # a corrupted /Contents, /ByteRange or CMS structure
-        return ["The PDF signature cannot be read (the file is damaged or altered)."]
+        return [_("The PDF signature cannot be read (the file is damaged or altered).")]
     errors = []
     if not (status.intact and status.valid):
-        errors.append("The PDF signature does not match the document (altered after signing).")
+        errors.append(_("The PDF signature does not match the document (altered after signing)."))
     if status.coverage is None or status.coverage.name != "ENTIRE_FILE":
-        errors.append("The PDF was changed after it was signed.")
+        errors.append(_("The PDF was changed after it was signed."))
     if certificate_fingerprint(signer) not in trusted:
-        errors.append("The PDF was not signed with one of the registry's published PDF "
-                      "signing certificates.")
+        errors.append(_("The PDF was not signed with one of the registry's published PDF "
+                        "signing certificates."))
     return errors

@@ -1,18 +1,23 @@
 """Verifying a certificate: its signature, its revocation status, and the ledger.
 
 ``check_credential`` is pure (signature only, given the issuer's keys) so the offline
-verifier uses it too; ``verify_online`` adds the registry's own status and ledger.
+verifier uses it too; ``verify_online`` adds the registry's own status and ledger. The
+errors are in the reader's language (English outside a request: the offline verifier);
+those of the signature check itself (``dataintegrity``) are the spec's technical English.
 """
 
 import json
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from certificates import keys
 from certificates.credentials import used_public_keys
 from certificates.dataintegrity import public_key_from_multibase, verify
 from certificates.models import Certificate
 from core.db import db
+from core.formatting import china_date, format_date
+from core.i18n import current_locale
 from market.models import LedgerEntry
 
 
@@ -26,19 +31,19 @@ def keys_from_did_document(document: dict) -> dict[str, str]:
 def check_signature(credential, method_keys: dict[str, str]) -> list[str]:
     """Errors of the credential's proof against the issuer's keys (empty: valid)."""
     if not isinstance(credential, dict):
-        return ["The credential is not a JSON object."]
+        return [_("The credential is not a JSON object.")]
     proof = credential.get("proof")
     method = proof.get("verificationMethod") if isinstance(proof, dict) else None
     if not isinstance(method, str) or method not in method_keys:
-        return ["The proof's verification method is not a key of the issuer."]
+        return [_("The proof's verification method is not a key of the issuer.")]
     issuer = credential.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
     if not method.startswith(f"{issuer_id}#"):
-        return ["The proof was not made with a key of the credential's issuer."]
+        return [_("The proof was not made with a key of the credential's issuer.")]
     try:
         public_key = public_key_from_multibase(method_keys[method])
     except ValueError as error:
-        return [f"The issuer key is malformed: {error}"]
+        return [_("The issuer key is malformed: %(error)s", error=error)]
     return verify(credential, public_key)
 
 
@@ -63,7 +68,8 @@ def check_ledger(credential: dict) -> tuple[str, list[str]]:
         claimed = {(s.get("lotCode"), s.get("serialStart"), s.get("serialEnd"))
                    for s in claim.get("serials", [])}
         if not claimed or claimed != recorded:
-            errors.append(f"The serials of {claim.get('retirementNumber')} do not match the ledger.")
+            errors.append(_("The serials of %(number)s do not match the ledger.",
+                            number=claim.get("retirementNumber")))
     return ("failed" if errors else "passed"), errors
 
 
@@ -80,11 +86,12 @@ def verify_online(credential) -> dict:
         sa.select(Certificate).where(Certificate.number == number)).scalar_one_or_none()
     if certificate is None or json.loads(certificate.credential) != credential:
         checks["status"] = "unknown"
-        errors.append("The registry holds no such certificate.")
+        errors.append(_("The registry holds no such certificate."))
     elif certificate.is_revoked:
         checks["status"] = "revoked"
-        errors.append(f"Revoked on {certificate.revoked_at.date()}: "
-                      f"{certificate.revocation_reason}")
+        errors.append(_("Revoked on %(date)s: %(reason)s",
+                        date=format_date(china_date(certificate.revoked_at), current_locale()),
+                        reason=certificate.revocation_reason))
     else:
         checks["status"] = "valid"
     checks["ledger"], ledger_errors = check_ledger(credential)

@@ -9,9 +9,12 @@ A raise site writes its message as an English message id with named placeholders
 messages are translated here when the catalog knows them (``FIELD_MESSAGES``).
 """
 
+import re
+
 import marshmallow as ma
 from flask import current_app, has_request_context, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -101,8 +104,56 @@ FIELD_MESSAGES = (
     N_("Not a valid integer."), N_("Not a valid string."), N_("Not a valid boolean."),
     N_("Not a valid date."), N_("Not a valid datetime."), N_("Not a valid number."),
     N_("Not a valid list."), N_("Not a valid mapping type."), N_("Invalid input type."),
-    N_("Invalid value."), N_("Invalid JSON body."),
+    N_("Invalid value."), N_("Invalid JSON body."), N_("Invalid type."), N_("Invalid input."),
+    N_("Not a valid tuple."), N_("Not a valid UUID."), N_("Not a valid URL."),
+    N_("Not a valid email address."), N_("Not a valid utf-8 string."), N_("Number too large."),
+    N_("Special numeric values (nan or infinity) are not permitted."),
+    N_("String does not match expected pattern."),
 )
+
+# marshmallow's messages that carry values (validators format them before we see them):
+# the English text is matched and the values put into the reader's wording. Codes in a
+# OneOf list stay codes (an API client sends them), in a Chinese sentence.
+_NUMBER = r"(?P<%s>-?[0-9][0-9.,eE+-]*)"
+FIELD_PATTERNS = tuple((re.compile(pattern), message) for pattern, message in (
+    (r"Must be one of: (?P<choices>.*)\.", N_("Must be one of: %(choices)s.")),
+    (r"One or more of the choices you made was not in: (?P<choices>.*)\.",
+     N_("One or more of the choices you made was not in: %(choices)s.")),
+    (r"Length must be between %s and %s\." % (_NUMBER % "min", _NUMBER % "max"),
+     N_("Length must be between %(min)s and %(max)s.")),
+    (r"Shorter than minimum length %s\." % (_NUMBER % "min"),
+     N_("Shorter than minimum length %(min)s.")),
+    (r"Longer than maximum length %s\." % (_NUMBER % "max"),
+     N_("Longer than maximum length %(max)s.")),
+    (r"Length must be %s\." % (_NUMBER % "equal"), N_("Length must be %(equal)s.")),
+    (r"Must be greater than or equal to %s and less than or equal to %s\."
+     % (_NUMBER % "min", _NUMBER % "max"),
+     N_("Must be greater than or equal to %(min)s and less than or equal to %(max)s.")),
+    (r"Must be greater than %s and less than or equal to %s\."
+     % (_NUMBER % "min", _NUMBER % "max"),
+     N_("Must be greater than %(min)s and less than or equal to %(max)s.")),
+    (r"Must be greater than or equal to %s and less than %s\."
+     % (_NUMBER % "min", _NUMBER % "max"),
+     N_("Must be greater than or equal to %(min)s and less than %(max)s.")),
+    (r"Must be greater than %s and less than %s\." % (_NUMBER % "min", _NUMBER % "max"),
+     N_("Must be greater than %(min)s and less than %(max)s.")),
+    (r"Must be greater than or equal to %s\." % (_NUMBER % "min"),
+     N_("Must be greater than or equal to %(min)s.")),
+    (r"Must be greater than %s\." % (_NUMBER % "min"), N_("Must be greater than %(min)s.")),
+    (r"Must be less than or equal to %s\." % (_NUMBER % "max"),
+     N_("Must be less than or equal to %(max)s.")),
+    (r"Must be less than %s\." % (_NUMBER % "max"), N_("Must be less than %(max)s.")),
+))
+
+
+def translate_text(value: str) -> str:
+    """One field message in the reader's language: a known text, a known pattern with
+    its values, or (already translated at its raise site, or unknown) unchanged."""
+    for pattern, message in FIELD_PATTERNS:
+        found = pattern.fullmatch(value)
+        if found:
+            return _(message, **found.groupdict())
+    return _(value) if "%(" not in value else value
 
 
 def translate_messages(value):
@@ -111,8 +162,10 @@ def translate_messages(value):
         return {key: translate_messages(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [translate_messages(item) for item in value]
-    if isinstance(value, str) and "%(" not in value:
-        return _(value)
+    if isinstance(value, LazyString):  # a field's lazy message (``_l``), read now
+        return str(value)
+    if isinstance(value, str):
+        return translate_text(value)
     return value
 
 

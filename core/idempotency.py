@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import Response, jsonify, request
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from core.auth import current_organization
@@ -84,8 +85,8 @@ def idempotent(scope: str):
 def _header() -> str | None:
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 1 <= len(key) <= 255:
-        raise Invalid("Idempotency-Key must be 1 to 255 characters.",
-                      {"Idempotency-Key": ["1 to 255 characters."]})
+        raise Invalid(_("Idempotency-Key must be 1 to 255 characters."),
+                      {"Idempotency-Key": [_("1 to 255 characters.")]})
     return key
 
 
@@ -106,9 +107,11 @@ def claim_key(organization, scope: str, key: str, request_hash: str):
         IdempotencyRecord.organization_id == organization.id, IdempotencyRecord.scope == scope,
         IdempotencyRecord.key == key)).scalar_one()
     if first.request_hash != request_hash:
-        raise IdempotencyKeyReused("This Idempotency-Key was used for a different request.")
+        raise IdempotencyKeyReused(
+            _("This Idempotency-Key was used for a different request."))
     if first.response is None:
-        raise IdempotencyKeyReused("A request with this Idempotency-Key is still being processed.")
+        raise IdempotencyKeyReused(
+            _("A request with this Idempotency-Key is still being processed."))
     return None, first
 
 

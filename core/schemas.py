@@ -5,6 +5,7 @@ from collections.abc import Mapping
 
 import sqlalchemy as sa
 
+from flask_babel import gettext as _
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from core import text
@@ -110,7 +111,7 @@ class StrictInt(fields.Integer):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise ValidationError("Must be an integer.")
+            raise ValidationError(_("Must be an integer."))
         return super()._deserialize(value, attr, data, **kwargs)
 
 

@@ -16,6 +16,7 @@ from itertools import accumulate
 
 import flask
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 
@@ -33,7 +34,8 @@ _STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 
 class JSONRefused(ValueError):
     """Input that is not strict JSON. ``code`` names the rule (``invalid_json``,
-    ``duplicate_json_member``, ``json_too_deep``)."""
+    ``duplicate_json_member``, ``json_too_deep``); ``message`` is in the reader's language
+    (English outside a request: the offline verifier)."""
 
     def __init__(self, code: str, message: str):
         super().__init__(message)
@@ -54,22 +56,23 @@ def _pairs(pairs: list) -> dict:
     result = dict(pairs)
     if len(result) != len(pairs):
         seen = set()
-        for key, _ in pairs:
+        for key, _value in pairs:
             if key in seen:
-                raise JSONRefused("duplicate_json_member",
-                                  f"The JSON object has the member {key!r} more than once.")
+                raise JSONRefused("duplicate_json_member", _(
+                    "The JSON object has the member %(name)s more than once.", name=repr(key)))
             seen.add(key)
     return result
 
 
 def _constant(name: str):
-    raise JSONRefused("invalid_json", f"{name} is not a JSON number.")
+    raise JSONRefused("invalid_json", _("%(name)s is not a JSON number.", name=name))
 
 
 def _float(text: str) -> float:
     value = float(text)
     if value in (float("inf"), float("-inf")):
-        raise JSONRefused("invalid_json", f"The number {text[:40]} is too large.")
+        raise JSONRefused("invalid_json", _("The number %(number)s is too large.",
+                                            number=text[:40]))
     return value
 
 
@@ -82,22 +85,28 @@ def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH):
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise JSONRefused("invalid_json", "The JSON text is not UTF-8.") from error
+            raise JSONRefused("invalid_json", _("The JSON text is not UTF-8.")) from error
     if text.startswith("\ufeff"):
-        raise JSONRefused("invalid_json", "The JSON text starts with a byte order mark.")
+        raise JSONRefused("invalid_json", _("The JSON text starts with a byte order mark."))
     if nesting_depth(raw if raw is not None else text.encode("utf-8", "surrogatepass")) > max_depth:
-        raise JSONRefused("json_too_deep", f"The JSON is nested deeper than {max_depth} levels.")
+        raise JSONRefused("json_too_deep", _("The JSON is nested deeper than %(depth)s levels.",
+                                             depth=max_depth))
     try:
         value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant,
                            parse_float=_float)
     except JSONRefused:
         raise
+    except json.JSONDecodeError as error:  # where, not the parser's English words
+        raise JSONRefused("invalid_json", _(
+            "The request body is not valid JSON (line %(line)s, column %(column)s).",
+            line=error.lineno, column=error.colno)) from error
     except (ValueError, RecursionError) as error:
-        raise JSONRefused("invalid_json", f"The request body is not valid JSON: {error}") from error
+        raise JSONRefused("invalid_json", _("The request body is not valid JSON.")) from error
     try:  # I-JSON: strings must be valid Unicode (no lone surrogates from \\ud800 escapes)
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as error:
-        raise JSONRefused("invalid_json", "The JSON holds an unpaired surrogate escape.") from error
+        raise JSONRefused("invalid_json",
+                          _("The JSON holds an unpaired surrogate escape.")) from error
     return value
 
 

@@ -15,13 +15,16 @@ U+200B, U+200C, U+200D (the zero-width joiner stays allowed *between two emoji*,
 👨‍👩‍👧), U+2060–U+2064, U+FEFF — and characters no font can draw: private-use and
 unassigned code points.
 
-``problem(value, kind)`` names the first offence or returns ``None``; the marshmallow base
+``problem(value, kind)`` names the first offence (in the reader's language; English
+outside a request) or returns ``None``; the marshmallow base
 schema applies it to every string of a body, the request guard to query strings, path
 segments, form fields and file names.
 """
 
 import re
 import unicodedata
+
+from flask_babel import gettext as _
 
 SINGLE_LINE, MULTI_LINE, NAME = "single_line", "multi_line", "name"
 
@@ -57,20 +60,27 @@ def problem(value: str, kind: str = SINGLE_LINE) -> str | None:
     found = _FORBIDDEN[kind].search(value)
     if found:
         char = found.group()
-        what = ("a line break or tab" if char in "\t\n\r" else
-                "a bidirectional control" if re.fullmatch(f"[{_BIDI}]", char) else
-                "an unpaired surrogate" if "\ud800" <= char <= "\udfff" else
-                "a control character")
-        return f"Contains {what} ({_describe(char)}), which is not allowed here."
+        if char in "\t\n\r":
+            return _("Contains a line break or tab (%(char)s), which is not allowed here.",
+                     char=_describe(char))
+        if re.fullmatch(f"[{_BIDI}]", char):
+            return _("Contains a bidirectional control (%(char)s), which is not allowed here.",
+                     char=_describe(char))
+        if "\ud800" <= char <= "\udfff":
+            return _("Contains an unpaired surrogate (%(char)s), which is not allowed here.",
+                     char=_describe(char))
+        return _("Contains a control character (%(char)s), which is not allowed here.",
+                 char=_describe(char))
     if kind != NAME:
         return None
     for found in _INVISIBLE.finditer(value):
         if found.group() == "\u200d" and _joins_emoji(value, found.start()):
             continue
-        return f"Contains an invisible character ({_describe(found.group())})."
+        return _("Contains an invisible character (%(char)s).", char=_describe(found.group()))
     for char in value:
         if unicodedata.category(char) in ("Co", "Cn"):
-            return f"Contains a character that cannot be printed ({_describe(char)})."
+            return _("Contains a character that cannot be printed (%(char)s).",
+                     char=_describe(char))
     return None
 
 

@@ -4,17 +4,32 @@ achievement certificate once retirements cover the footprint (ISO 14068-1 terms)
 Both are credentials from ``certificates.credentials.issue_certificate``. The achievement
 certificate lists every covering retirement with ``retirement_claim``, so the registry's
 verification checks each one's serials against the ledger.
+
+The stored views (what the PDFs are drawn from) take their Chinese and English labels and
+titles from the catalogs (``bilingual``). What is signed never does: the credential's
+subject holds codes and values only, and its ``name`` is one of the fixed strings below.
 """
 
 from certificates.credentials import issue_certificate
 from certificates.retirement_certificates import retirement_claim, serial_details
 from core.formatting import date_values, format_kg
+from core.i18n import N_, bilingual
 from core.labels import bilingual_label
 from events.models import Footprint, NeutralityClaim
 from core import clock
 from market import numbering
 
 GUIDELINE = "生态环境部《大型活动碳中和实施指南（试行）》(2019)"
+
+COMMITMENT_TITLE = N_("Declaration of Commitment to Carbon Neutrality")
+EVENT_TITLE = N_("Carbon-Neutral Event Certificate")
+CLAIM_TITLE = N_("Carbon-Neutrality Certificate")
+#: The credentials' signed ``name``s: fixed, whatever the catalogs say later.
+CREDENTIAL_NAMES = {
+    "commitment": "碳中和承诺声明 / Declaration of commitment",
+    "event_neutrality": "大型活动碳中和证明 / Carbon-Neutral Event Certificate",
+    "claim_neutrality": "碳中和证明 / Carbon-Neutrality Certificate",
+}
 
 
 def footprint_claim(footprint: Footprint) -> dict:
@@ -46,26 +61,34 @@ def subject_claim(claim: NeutralityClaim) -> dict:
 
 
 def _footprint_line(footprint: Footprint) -> str:
-    basis = (f"因子集 Factor set {footprint.factor_set_version} · {footprint.inputs_hash}"
-             if footprint.basis == "calculated" else "申报值 Declared total")
+    if footprint.basis == "calculated":
+        basis = " ".join(bilingual(N_("Factor set"))) + \
+            f" {footprint.factor_set_version} · {footprint.inputs_hash}"
+    else:
+        basis = " ".join(bilingual(N_("Declared total")))
     return f"{format_kg(footprint.total_kg)} kg CO₂e ({basis})"
 
 
-def _view_lines(claim: NeutralityClaim, footprint: Footprint, footprint_label: tuple) -> list:
+def _line(label: str, value: str | None = None, **values) -> dict:
+    """One labelled line of a declaration's view, its label in both languages; a date or
+    period comes as ``value``/``value_en`` (``core.formatting.date_values``)."""
+    label_zh, label_en = bilingual(label)
+    return {"label_zh": label_zh, "label_en": label_en, "value": value, **values}
+
+
+def _view_lines(claim: NeutralityClaim, footprint: Footprint, footprint_label: str) -> list:
     lines = []
     if claim.event is not None:
         event = claim.event
-        lines += [{"label_zh": "活动", "label_en": "Event", "value": claim.name},
-                  {"label_zh": "类型", "label_en": "Kind", "value": " ".join(bilingual_label("event_kind", event.kind))},
-                  {"label_zh": "举办日期", "label_en": "Dates",
-                   **date_values(claim.period_start, claim.period_end)},
-                  {"label_zh": "地点", "label_en": "Venue", "value": f"{event.venue}，{event.city}"}]
+        lines += [_line(N_("Event"), claim.name),
+                  _line(N_("Kind"), " ".join(bilingual_label("event_kind", event.kind))),
+                  _line(N_("Dates"), **date_values(claim.period_start, claim.period_end)),
+                  _line(N_("Venue"), f"{event.venue}，{event.city}")]
     else:
-        lines.append({"label_zh": "核算期间", "label_en": "Period",
-                      **date_values(claim.period_start, claim.period_end)})
-    lines += [{"label_zh": footprint_label[0], "label_en": footprint_label[1],
-               "value": _footprint_line(footprint)},
-              {"label_zh": "抵消期限", "label_en": "Offset deadline", **date_values(claim.deadline)}]
+        lines.append(_line(N_("Accounting period"),
+                           **date_values(claim.period_start, claim.period_end)))
+    lines += [_line(footprint_label, _footprint_line(footprint)),
+              _line(N_("Offset deadline"), **date_values(claim.deadline))]
     return lines
 
 
@@ -78,16 +101,16 @@ def issue_commitment(claim: NeutralityClaim, estimate: Footprint):
                "committedKg": estimate.total_kg, "estimate": footprint_claim(estimate),
                "publishedBeforeStart": clock.today_in_china() < claim.period_start}
     purpose_zh, purpose_en = bilingual_label("purpose", claim.purpose)
-    view = {"title_zh": "大型活动碳中和承诺声明",
-            "title_en": "Declaration of Commitment to Carbon Neutrality",
+    title_zh, title_en = bilingual(COMMITMENT_TITLE)
+    view = {"title_zh": title_zh, "title_en": title_en,
             "issued_at": clock.today_in_china().isoformat(), "beneficiary_name": claim.name,
             "holder_name": claim.organization.name, "purpose_zh": purpose_zh,
             "purpose_en": purpose_en, "quantity_kg": estimate.total_kg,
-            "subject_lines": _view_lines(claim, estimate, ("预估排放", "Estimated footprint")),
+            "subject_lines": _view_lines(claim, estimate, N_("Estimated footprint")),
             "serials": [], "retirement_numbers": [], "ledger_index": None, "revoked": False}
     return issue_certificate(number=number, certificate_type="commitment", subject=subject,
                              view=view, subject_id=claim.id, valid_from=now,
-                             name="碳中和承诺声明 / Declaration of commitment")
+                             name=CREDENTIAL_NAMES["commitment"])
 
 
 def issue_achievement(claim: NeutralityClaim, actual: Footprint, retirements: list):
@@ -104,13 +127,11 @@ def issue_achievement(claim: NeutralityClaim, actual: Footprint, retirements: li
                "commitmentCertificate": claim.commitment_certificate_number,
                "retirements": [retirement_claim(r) for r in retirements]}
     purpose_zh, purpose_en = bilingual_label("purpose", claim.purpose)
-    lines = _view_lines(claim, actual, ("实际排放", "Actual footprint"))
+    lines = _view_lines(claim, actual, N_("Actual footprint"))
     if claim.commitment_certificate_number:
-        lines.append({"label_zh": "承诺声明", "label_en": "Commitment",
-                      "value": claim.commitment_certificate_number})
-    view = {"title_zh": "大型活动碳中和证明" if claim.subject == "event" else "碳中和证明",
-            "title_en": "Carbon-Neutral Event Certificate" if claim.subject == "event"
-            else "Carbon-Neutrality Certificate",
+        lines.append(_line(N_("Commitment"), claim.commitment_certificate_number))
+    title_zh, title_en = bilingual(EVENT_TITLE if claim.subject == "event" else CLAIM_TITLE)
+    view = {"title_zh": title_zh, "title_en": title_en,
             "issued_at": clock.today_in_china().isoformat(), "beneficiary_name": claim.name,
             "holder_name": claim.organization.name, "purpose_zh": purpose_zh,
             "purpose_en": purpose_en, "quantity_kg": retired, "subject_lines": lines,
@@ -119,4 +140,4 @@ def issue_achievement(claim: NeutralityClaim, actual: Footprint, retirements: li
             "revoked": False}
     return issue_certificate(number=number, certificate_type=certificate_type, subject=subject,
                              view=view, subject_id=claim.id, valid_from=now,
-                             name=f"{view['title_zh']} / {view['title_en']}")
+                             name=CREDENTIAL_NAMES[certificate_type])

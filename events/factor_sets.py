@@ -12,6 +12,7 @@ from datetime import date
 
 import rfc8785
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -69,7 +70,7 @@ def get_factor_set(version: str) -> FactorSet:
     factor_set = db.session.execute(
         sa.select(FactorSet).where(FactorSet.version == version)).scalar_one_or_none()
     if factor_set is None:
-        raise NotFound(f"No factor set {version}.")
+        raise NotFound(_("No factor set %(version)s.", version=version))
     return factor_set
 
 
@@ -85,10 +86,10 @@ def load_factor_set(document: dict, loaded_by=None) -> FactorSet:
         normalised = validate_factor_set(document)
     except ValidationError as error:
         messages = error.messages
-        raise Invalid("The factor set is not valid.", messages if isinstance(messages, dict)
+        raise Invalid(_("The factor set is not valid."), messages if isinstance(messages, dict)
                       else {"_schema": messages}) from error
     ensure_builtin()  # the built-in set stays the oldest version
     if not _insert(normalised, loaded_by.id if loaded_by is not None else None):
-        raise FactorSetExists(f"Factor set {normalised['version']} exists; versions are "
-                              "immutable, publish a new version instead.")
+        raise FactorSetExists(_("Factor set %(version)s exists; versions are immutable, "
+                                "publish a new version instead.", version=normalised["version"]))
     return get_factor_set(normalised["version"])

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 from importlib import resources
 
+from flask_babel import gettext as _
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
 BUILTIN_VERSION = "CN-JL-2026.1"
@@ -39,9 +40,10 @@ _VALUE_PATTERN = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,6})?")  # ASCII digits o
 
 def _check_value(value: str) -> None:
     if not _VALUE_PATTERN.fullmatch(value):
-        raise ValidationError('Must be a decimal string such as "0.4671" with at most 6 decimals.')
+        raise ValidationError(
+            _('Must be a decimal string such as "0.4671" with at most 6 decimals.'))
     if not 0 < Decimal(value) <= MAX_FACTOR:
-        raise ValidationError(f"Must be greater than 0 and at most {MAX_FACTOR}.")
+        raise ValidationError(_("Must be greater than 0 and at most %(max)s.", max=MAX_FACTOR))
 
 
 def _check_url(value: str) -> None:

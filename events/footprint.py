@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal, Inexact, localcontext
 
 import rfc8785
-from marshmallow import RAISE, Schema, fields, validate
+from flask_babel import gettext as _
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from core.i18n import N_
 from core.rounding import round_half_up
 
 from .factors import ACTIVITY_UNITS, TRAVEL_MODES, factor_value
@@ -46,12 +48,17 @@ class Quantity(fields.Field):
     """A non-negative JSON number (int or float) loaded as an exact ``Decimal``."""
 
     default_error_messages = {
-        "invalid": "Not a valid number.",
-        "special": "NaN and infinity are not allowed.",
-        "negative": "Must not be negative.",
-        "too_large": f"Must be at most {MAX_QUANTITY:f}.",
-        "too_precise": f"Must have at most {MAX_DECIMALS} decimal places.",
+        "invalid": N_("Not a valid number."),
+        "special": N_("NaN and infinity are not allowed."),
+        "negative": N_("Must not be negative."),
+        "too_large": N_("Must be at most %(max)s."),
+        "too_precise": N_("Must have at most %(decimals)s decimal places."),
     }
+
+    def make_error(self, key: str, **kwargs) -> ValidationError:
+        """The message in the reader's language, its values filled in."""
+        return ValidationError(_(self.error_messages[key], max=f"{MAX_QUANTITY:f}",
+                                 decimals=MAX_DECIMALS))
 
     def _deserialize(self, value, attr, data, **kwargs):
         # bool is an int subclass and str would be a silent conversion: refuse both.

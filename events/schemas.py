@@ -4,6 +4,7 @@ Activity inputs are the calculator's own ``FootprintInputs`` (exact decimals, un
 and travel modes refused); counts and kilograms are strict integers.
 """
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from core.schemas import BaseSchema, Id, Kg, StrictInt
@@ -20,7 +21,8 @@ class _Dated(BaseSchema):
     def _check_year(self, data, *names):
         for name in names:
             if name in data and not 2000 <= data[name].year <= 2100:
-                raise ValidationError("Must be a date between 2000 and 2100.", name)
+                raise ValidationError(_("Must be a date between %(first)s and %(last)s.",
+                                        first=2000, last=2100), name)
 
 
 class EventIn(_Dated):
@@ -36,7 +38,7 @@ class EventIn(_Dated):
     def _dates(self, data, **kwargs):
         self._check_year(data, "start_date", "end_date")
         if data["end_date"] < data["start_date"]:
-            raise ValidationError("Must not be before start_date.", "end_date")
+            raise ValidationError(_("Must not be before %(field)s.", field="start_date"), "end_date")
 
 
 class FootprintIn(BaseSchema):
@@ -56,9 +58,11 @@ class ClaimIn(_Dated):
     def _period_and_footprint(self, data, **kwargs):
         self._check_year(data, "period_start", "period_end")
         if data["period_end"] < data["period_start"]:
-            raise ValidationError("Must not be before period_start.", "period_end")
+            raise ValidationError(_("Must not be before %(field)s.", field="period_start"),
+                                  "period_end")
         if ("footprint_kg" in data) == ("inputs" in data):
-            raise ValidationError("Give exactly one of footprint_kg or inputs.", "_schema")
+            raise ValidationError(_("Give exactly one of %(first)s or %(second)s.", first="footprint_kg",
+                                    second="inputs"), "_schema")
 
 
 class NeutralizeIn(BaseSchema):

@@ -3,10 +3,14 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import db, one_of
 from core.errors import WrongState
+from core.i18n import current_locale
+from core.formatting import format_datetime
+from core.labels import label
 from core.models import HasStatus, UTCDateTime, utcnow
 
 LISTING_STATUSES = ("open", "closed")
@@ -141,8 +145,9 @@ class Order(HasStatus, db.Model):
     def mark_expired(self, now: datetime) -> None:
         """The reservation window passed unpaid; refused while it is still open."""
         if self.is_pending and self.expires_at > now:
-            raise WrongState(f"Order {self.number} is reserved until {self.expires_at}; "
-                             "it cannot expire yet.")
+            raise WrongState(_("Order %(number)s is reserved until %(deadline)s; it cannot "
+                               "expire yet.", number=self.number,
+                               deadline=format_datetime(self.expires_at, current_locale())))
         self._move("expired", ("pending_payment",))
         self.closed_at = now
 
@@ -150,7 +155,8 @@ class Order(HasStatus, db.Model):
         """The payment provider ended the checkout early (its session expired or the
         payment failed): the reservation window ends ``now``, so the order may expire."""
         if not self.is_pending:
-            raise WrongState(f"Order {self.number} is {self.status}; its window is closed.")
+            raise WrongState(_("Order %(number)s is %(status)s; its window is closed.",
+                               number=self.number, status=label(self.status_labels, self.status)))
         self.expires_at = min(self.expires_at, now)
 
 

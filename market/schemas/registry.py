@@ -1,13 +1,17 @@
 """Schemas of the registry: methodologies, issuance, lots, holdings, ledger, movements."""
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from core.i18n import N_
 from core.schemas import MAX_ID, BaseSchema, Id, Kg, MultilineText, PageArgs, StrictInt
 from market.models.issuance import METHODOLOGY_STATUSES, REQUEST_STATUSES, SCENARIOS
 from market.models.movements import PURPOSES
 from market.retirements import serials_of
 
-CODE = validate.Regexp(r"^[A-Z0-9]+(-[A-Z0-9]+)*$", error="Upper-case letters, digits and hyphens.")
+# marshmallow formats the message itself: an English id, translated in the error answer.
+CODE = validate.Regexp(r"^[A-Z0-9]+(-[A-Z0-9]+)*$",
+                      error=N_("Upper-case letters, digits and hyphens."))
 Text = lambda n, **kw: fields.String(validate=validate.Length(min=1, max=n), **kw)  # noqa: E731
 
 
@@ -163,7 +167,7 @@ class RetirementIn(RetirementInstruction):
     @validates_schema
     def _strip_blank_beneficiary(self, data, **kwargs):
         if not data.get("beneficiary_name", "x").strip():
-            raise ValidationError("Must not be blank.", "beneficiary_name")
+            raise ValidationError(_("Must not be blank."), "beneficiary_name")
 
 
 class SerialRangeOut(BaseSchema):

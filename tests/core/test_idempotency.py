@@ -115,7 +115,7 @@ def test_a_key_still_in_progress_is_refused_and_freed_when_the_step_undoes_itsel
     buyer = make_org("buyer")
 
     def unavailable():
-        with pytest.raises(IdempotencyKeyReused, match="still being processed"):
+        with pytest.raises(IdempotencyKeyReused, match="仍在处理中"):  # zh: the default
             call(create, buyer, {"kg": 5}, "k-3")  # a duplicate while Stripe is asked
         raise ServiceUnavailable("gateway down")
 

@@ -183,7 +183,7 @@ def test_a_decompression_bomb_is_refused_without_inflating_it(client, genuine, t
     bomb = bomb_pdf()
     assert len(bomb) < 400 * 1024
     online = upload(client, bomb)
-    assert online.status_code == 422 and "larger than" in online.json["message"]
+    assert online.status_code == 422 and "大于" in online.json["message"]  # zh: the default
     result = offline(tmp_path, bomb)
     assert result.returncode == 2 and "larger than" in result.stdout
 
@@ -200,9 +200,12 @@ def test_duplicate_keys_never_verify(client, genuine, tmp_path, keys_dir):
     api = client.post("/api/v1/certificates/verification", data=body,
                       content_type="application/json")
     assert api.status_code == 422 and api.json["code"] == "duplicate_json_member"
-    form = client.post("/verify", data={"credential": body.decode()})
+    form = client.post("/verify", data={"credential": body.decode()},
+                       headers={"Accept-Language": "en"})
     page = form.get_data(as_text=True)
     assert form.status_code == 200 and "more than once" in page and "verify-result" not in page
+    chinese = client.post("/verify", data={"credential": body.decode()}).get_data(as_text=True)
+    assert "不止一次" in chinese and "verify-result" not in chinese
     (tmp_path / "dup.json").write_bytes(body)
     result = subprocess.run([sys.executable, "-m", "certificates.verify", str(tmp_path / "dup.json"),
                              "--did", str(tmp_path / "did.json")], capture_output=True, text=True)
