@@ -11,6 +11,7 @@ quantity, so a second click cannot buy the same tonnes twice.
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from cases.cases import lock_case, record_event
 from cases.models import CompensationCase
@@ -18,6 +19,7 @@ from cases.privacy import hash_token
 from core import clock
 from core.db import db
 from core.errors import Conflict, NotFound, WrongState
+from core.formatting import format_kg
 from core.models import Organization
 from core.rounding import amount_fen
 from market import listings, order_flow, orders
@@ -37,7 +39,7 @@ def find_case_by_token(token: str) -> CompensationCase:
         case = db.session.execute(sa.select(CompensationCase).where(
             CompensationCase.payment_token_hash == hash_token(token))).scalar_one_or_none()
     if case is None:
-        raise NotFound("This payment link is not valid.")
+        raise NotFound(_("This payment link is not valid."))
     return case
 
 
@@ -70,15 +72,17 @@ def pay_through_link(token: str, payment_method: str) -> Order:
     (with its bank reference, or the Stripe checkout URL)."""
     case = find_case_by_token(token)
     if case.is_fulfilled:
-        raise WrongState(f"Case {case.case_number} is fulfilled; nothing is left to pay.")
+        raise WrongState(_("Case %(number)s is fulfilled; nothing is left to pay.",
+                           number=case.case_number))
     require_method(payment_method)  # 409 before the quote is worked out
     offer = quote(case)
     if offer["quantity_kg"] == 0:
-        raise PaymentPending("An order for the rest of this case is already awaiting payment.")
+        raise PaymentPending(_("An order for the rest of this case is already awaiting payment."))
     if offer["missing_kg"]:
-        raise InsufficientUnits(
-            f"The market lists {offer['quantity_kg'] - offer['missing_kg']} kg for this case; "
-            f"{offer['quantity_kg']} kg are needed. Nothing was reserved.")
+        raise InsufficientUnits(_(
+            "The market lists %(listed)s kg for this case; %(needed)s kg are needed. "
+            "Nothing was reserved.", listed=format_kg(offer["quantity_kg"] - offer["missing_kg"]),
+            needed=format_kg(offer["quantity_kg"])))
     payer = db.session.get(Organization, case.payer_organization_id)
     retirement = {"purpose": "ecological_compensation", "case_id": case.id,
                   "beneficiary_name": case.beneficiary_wording,
@@ -96,10 +100,11 @@ def record_link_order(case_id: int, order: Order) -> None:
     everywhere) and refuse the order if, meanwhile, another one took the same rest."""
     case = lock_case(case_id)
     if case.is_fulfilled:
-        raise WrongState(f"Case {case.case_number} is fulfilled; nothing is left to pay.")
+        raise WrongState(_("Case %(number)s is fulfilled; nothing is left to pay.",
+                           number=case.case_number))
     if case.retired_kg + sum(o.quantity_kg for o in pending_orders(case)) > case.required_kg:
-        raise PaymentPending("Another order for this case was placed meanwhile; reload the "
-                             "payment page.")
+        raise PaymentPending(_("Another order for this case was placed meanwhile; reload the "
+                               "payment page."))
     record_event(case, "payment_order_placed", actor="payment_link",
                  organization_id=order.buyer_id, order_number=order.number,
                  quantity_kg=order.quantity_kg, total_fen=order.total_fen,

@@ -334,8 +334,8 @@ def search_orders(organization, *, status: str | None = None, number: str | None
         if organization_id is not None:
             stmt = stmt.where(Order.buyer_id == organization_id)
     elif organization_id not in (None, organization.id):
-        raise Forbidden("An organisation sees only its own orders.",
-                        {"organization_id": ["Only your own organisation."]})
+        raise Forbidden(_("An organisation sees only its own orders."),
+                        {"organization_id": [_("Only your own organisation.")]})
     else:
         stmt = stmt.where(Order.buyer_id == organization.id)
     if status is not None:

@@ -137,12 +137,7 @@ MESSAGE_ARGUMENT = {"ValidationError": 0, "JSONRefused": 1, "NotACertificatePdf"
 #: reach a person (``market.replay.IllegalHistory``, ``tlog.monitor`` ``Violation`` /
 #: ``Unreadable``, ``tlog.signed_note`` ``ValueError``s, the offline verifier's ``Offline`` /
 #: ``Unreadable``) are not DomainErrors and so are not scanned at all.
-ALLOWED = {
-    # Owned by the parallel money/privacy branch while this one ran (its files were not to
-    # be edited here); their messages are still to be wrapped in _() there.
-    "cases/payment.py": "money/privacy branch",
-    "market/orders.py": "money/privacy branch",
-}
+ALLOWED: dict[str, str] = {}
 
 
 def _sources():
