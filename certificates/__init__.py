@@ -5,11 +5,12 @@ def init_app(app, api) -> None:
     from certificates import cli, models, pages, rendering, retirement_certificates, routes  # noqa: F401
     from certificates import labels  # noqa: F401 (registered label tables)
     from certificates import own_pages
-    from certificates import readiness
+    from certificates import readiness, registry_marks
     from core.jobs import register_job
     from core.ops.health import register_check
 
     retirement_certificates.connect()
+    registry_marks.connect()
     app.url_map.converters["certificate_number"] = routes.CertificateNumberConverter
     api.register_converter(routes.CertificateNumberConverter, lambda _: {"type": "string"})
     api.register_blueprint(routes.blp)

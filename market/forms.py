@@ -15,6 +15,7 @@ from wtforms.validators import Length, Optional
 
 from core.labels import label
 from core.schemas import MAX_KG
+from market.models.movements import PURPOSES
 
 # Purposes a buyer can give on the buy form: those that need no event, claim or case id
 # (event hosts and case payers buy from their own pages).
@@ -120,3 +121,44 @@ def submitted_listing_ids(formdata) -> list[int]:
     ids = sorted({int(m.group(1)) for key in formdata
                   if (m := QUANTITY_FIELD.match(key))})
     return ids[:100]
+
+
+class RegistrySearchForm(FlaskForm):
+    """The public registry's search (GET, no CSRF: it changes nothing). Field names are
+    the API's query parameters, so a page URL and an API URL filter alike."""
+
+    class Meta:
+        csrf = False
+
+    beneficiary = StringField(_l("Beneficiary"), validators=[Optional(), Length(max=200)])
+    organization = StringField(_l("Retiring organisation"), validators=[Optional(), Length(max=200)])
+    number = StringField(_l("Retirement or certificate No."), validators=[Optional(), Length(max=32)])
+    serial = StringField(_l("Serial number"), validators=[Optional(), Length(max=80)])
+    lot_code = StringField(_l("Lot code"), validators=[Optional(), Length(max=64)])
+    purpose = SelectField(_l("Purpose"), default="", validators=[Optional()])
+    date_from = DateField(_l("Retired from"), validators=[Optional()])
+    date_to = DateField(_l("Retired until"), validators=[Optional()])
+
+    def __init__(self, formdata, **kwargs):
+        # ``from`` and ``to`` in the URL (as in the API) fill ``date_from``/``date_to``.
+        data = formdata.copy()
+        for short, name in (("from", "date_from"), ("to", "date_to")):
+            if short in data and name not in data:
+                data[name] = data[short]
+        super().__init__(data, **kwargs)
+        self.purpose.choices = [("", _l("All"))] + [(p, label("purpose", p)) for p in PURPOSES]
+
+    def filters(self) -> dict:
+        """The search as ``search_retirements`` keywords (empty fields left out)."""
+        return {name: (field.data.strip() if isinstance(field.data, str) else field.data)
+                for name, field in self._fields.items()
+                if field.data not in (None, "") and not (isinstance(field.data, str)
+                                                         and not field.data.strip())}
+
+    def query_args(self) -> dict:
+        """The search as URL parameters (for the next page and the download links)."""
+        args = {}
+        for name, value in self.filters().items():
+            key = {"date_from": "from", "date_to": "to"}.get(name, name)
+            args[key] = value.isoformat() if hasattr(value, "isoformat") else value
+        return args

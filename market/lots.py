@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from core.db import db
 from core.errors import NotFound
@@ -28,3 +29,15 @@ def get_lot(lot_id: int) -> Lot:
     if lot is None:
         raise NotFound(_("No such lot."))
     return lot
+
+
+def iter_lots(stmt, batch: int = 500):
+    """Every lot ``stmt`` selects (oldest first), read in keyset batches (exports)."""
+    stmt = stmt.options(selectinload(Lot.methodology))
+    last_id = 0
+    while True:
+        rows = db.session.execute(stmt.where(Lot.id > last_id).limit(batch)).scalars().all()
+        yield from rows
+        if len(rows) < batch:
+            return
+        last_id = rows[-1].id

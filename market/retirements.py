@@ -1,13 +1,18 @@
 """Retiring units (注销): irreversible, numbered, and announced to the certificate layer."""
 
-from datetime import date
+import base64
+import re
+from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
+from core.clock import CHINA
 from core.db import db
 from core.errors import Invalid, NotFound
 from core.labels import label
+from core.models import Organization
 from market import ledger, numbering, signals, subjects, units
 from market.models import Lot, Methodology, Retirement, SerialBlock
 
@@ -110,18 +115,137 @@ def get_own_retirement(organization, number: str) -> Retirement:
     return retirement
 
 
-def search_retirements(*, purpose=None, beneficiary=None, lot_code=None):
-    """The public registry of retirements, newest first."""
+SERIAL = re.compile(r"^(?P<lot>[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)-(?P<n>[0-9]{1,12})$")
+
+
+def parse_serial(text: str) -> tuple[str, int]:
+    """``JL-…-000012345`` (``{lot_code}-{n:09d}``, any case) → (lot code, serial)."""
+    match = SERIAL.match(text.strip())
+    if match is None or int(match["n"]) < 1:
+        raise Invalid(_("Not a serial number."),
+                      {"serial": [_("Write a lot code, a hyphen and the serial, e.g. %(example)s.",
+                                    example="JL-2026-FOR-00001-000012345")]})
+    return match["lot"].upper(), int(match["n"])
+
+
+def china_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The UTC instants at which a Beijing calendar day starts and the next one starts."""
+    start = datetime.combine(day, time.min, tzinfo=CHINA).astimezone(timezone.utc)
+    return start, start + timedelta(days=1)
+
+
+def search_retirements(*, purpose=None, beneficiary=None, organization=None, lot_code=None,
+                       number=None, serial=None, date_from=None, date_to=None):
+    """The public registry of retirements matching every filter given, newest first.
+
+    Newest first is by id: a retirement takes its id under the ledger head, after every
+    earlier one committed, so id order is the order of ``retired_at`` and of the numbers.
+    Text filters are case-insensitive substrings; ``number`` matches a JLR- or JLC- number
+    exactly (any case); ``serial`` finds the retirement holding that one unit.
+    """
     stmt = sa.select(Retirement).order_by(Retirement.id.desc())
     if purpose:
         stmt = stmt.where(Retirement.purpose == purpose)
     if beneficiary:
-        stmt = stmt.where(Retirement.beneficiary_name.contains(beneficiary, autoescape=True))
+        stmt = stmt.where(Retirement.beneficiary_name.icontains(beneficiary.strip(),
+                                                                autoescape=True))
+    if organization:
+        stmt = stmt.where(Retirement.organization_id.in_(
+            sa.select(Organization.id).where(
+                Organization.name.icontains(organization.strip(), autoescape=True))))
     if lot_code:
         stmt = stmt.where(Retirement.id.in_(
             sa.select(SerialBlock.retirement_id).join(Lot, Lot.id == SerialBlock.lot_id)
-            .where(Lot.code == lot_code)))
+            .where(Lot.code == lot_code.strip().upper())))
+    if number:
+        wanted = number.strip().upper()
+        stmt = stmt.where(sa.or_(Retirement.number == wanted,
+                                 Retirement.certificate_number == wanted))
+    if serial:
+        code, n = parse_serial(serial)
+        stmt = stmt.where(Retirement.id.in_(
+            sa.select(SerialBlock.retirement_id).join(Lot, Lot.id == SerialBlock.lot_id)
+            .where(Lot.code == code, SerialBlock.serial_start <= n, SerialBlock.serial_end >= n,
+                   SerialBlock.retirement_id.is_not(None))))
+    if date_from:
+        stmt = stmt.where(Retirement.retired_at >= china_day_bounds(date_from)[0])
+    if date_to:
+        stmt = stmt.where(Retirement.retired_at < china_day_bounds(date_to)[1])
     return stmt
+
+
+def encode_cursor(retirement: Retirement) -> str:
+    """The opaque ``after`` cursor that continues the list after ``retirement``."""
+    return base64.urlsafe_b64encode(f"r{retirement.id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        if not (text.startswith("r") and text[1:].isdigit()):
+            raise ValueError(cursor)
+        return int(text[1:])
+    except ValueError:
+        raise Invalid(_("This page link is not valid."),
+                      {"after": [_("Not a cursor this registry gave out.")]}) from None
+
+
+def keyset_page(stmt, after: str | None, per_page: int) -> dict:
+    """One page of ``stmt`` (newest first) after the cursor, and the cursor of the next.
+
+    A retirement made while a reader pages has a higher id than every row already shown,
+    so it never shifts a later page: it appears only when the reader starts over.
+    ``total`` counts every match, so the page can say how many there are.
+    """
+    total = db.session.execute(
+        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    page_stmt = stmt.options(selectinload(Retirement.organization))
+    if after:
+        page_stmt = page_stmt.where(Retirement.id < decode_cursor(after))
+    items = db.session.execute(page_stmt.limit(per_page + 1)).scalars().all()
+    more = len(items) > per_page
+    items = items[:per_page]
+    attach_serials(items)
+    annotate(items)
+    return {"items": items, "total": total, "per_page": per_page,
+            "next": encode_cursor(items[-1]) if more else None}
+
+
+def iter_retirements(stmt, batch: int = 500):
+    """Every retirement ``stmt`` selects (newest first), read in keyset batches with their
+    serials and marks: an export of a million rows holds one batch in memory at a time."""
+    stmt = stmt.options(selectinload(Retirement.organization))
+    last_id = None
+    while True:
+        page_stmt = stmt if last_id is None else stmt.where(Retirement.id < last_id)
+        rows = db.session.execute(page_stmt.limit(batch)).scalars().all()
+        if not rows:
+            return
+        attach_serials(rows)
+        annotate(rows)
+        yield from rows
+        last_id = rows[-1].id
+        if len(rows) < batch:
+            return
+
+
+# Upper layers add what they know about a row of the registry (``certificates`` marks
+# revoked certificates) without market importing them: fn(list of retirements) sets
+# attributes on each.
+_annotators: list = []
+
+
+def register_annotator(fn) -> None:
+    if fn not in _annotators:
+        _annotators.append(fn)
+
+
+def annotate(rows: list[Retirement]) -> list[Retirement]:
+    for retirement in rows:
+        retirement.revoked = False
+    for fn in _annotators:
+        fn(rows)
+    return rows
 
 
 def attach_serials(retirements: list[Retirement]) -> list[Retirement]:

@@ -6,16 +6,17 @@ from flask_smorest import Blueprint
 from core.auth import current_organization, public, require_role
 from core.db import db
 from core.idempotency import idempotent
-from core.schemas import page_of, page_schema
-from market import retirements, transfers
+from core.schemas import page_of
+from market import exports, retirements, transfers
 from core.responses import json_response
-from market.schemas import RetirementArgs, RetirementIn, RetirementOut, TransferIn, TransferOut
+from market.schemas import (
+    RetirementArgs, RetirementIn, RetirementOut, RetirementPage, TransferIn, TransferOut,
+)
 
 blp = Blueprint("movements", __name__, url_prefix="/api/v1",
                 description="Transfers, retirements and the public retirement registry")
 
 HOLDER_ROLES = ()  # any organisation that holds units
-RetirementPage = page_schema(RetirementOut, "RetirementPage")
 # One instance each: a schema is built once, not per request.
 transfer_out, retirement_out = TransferOut(), RetirementOut()
 
@@ -37,12 +38,7 @@ class Retirements(MethodView):
     @blp.arguments(RetirementArgs(), location="query")
     @blp.response(200, RetirementPage)
     def get(self, args):
-        stmt = retirements.search_retirements(purpose=args.get("purpose"),
-                                              beneficiary=args.get("beneficiary"),
-                                              lot_code=args.get("lot_code"))
-        page = page_of(stmt, args["page"], args["per_page"], db.session)
-        retirements.attach_serials(page["items"])
-        return page
+        return retirement_list(args)
 
     @require_role(*HOLDER_ROLES)
     @blp.arguments(RetirementIn())
@@ -51,6 +47,24 @@ class Retirements(MethodView):
     def post(self, data):
         retirement = retirements.retire_units(current_organization(), data)
         return json_response(retirement_out.dump(retirement), 201)
+
+
+def retirement_list(args):
+    """A page of the registry: by ``after`` cursor (keyset, and the first page), or by
+    ``page`` number; with ``format``, every match as a streamed file."""
+    args = dict(args)
+    page, per_page, after = args.pop("page"), args.pop("per_page"), args.pop("after", None)
+    fmt = args.pop("format", None)
+    stmt = retirements.search_retirements(**args)
+    if fmt:
+        return exports.export_retirements(fmt, stmt)
+    if after or page == 1:
+        return {**retirements.keyset_page(stmt, after, per_page), "page": 1 if not after else None}
+    result = page_of(stmt, page, per_page, db.session)
+    retirements.attach_serials(result["items"])
+    more = page * per_page < result["total"]
+    result["next"] = retirements.encode_cursor(result["items"][-1]) if more else None
+    return result
 
 
 @blp.route("/retirements/<id:retirement_id>")

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from core.auth import current_organization, public, require_role
 from core.db import db, transaction
 from core.schemas import page_of, page_schema
-from market import holdings, issuance, ledger, lots
+from market import exports, holdings, issuance, ledger, lots
 from market.schemas import (
     HoldingsOut, IssuanceRequestIn, IssuanceRequestOut, LedgerArgs, LedgerOut, LotArgs, LotOut,
     MethodologyIn, MethodologyOut, VerificationIn,
@@ -85,6 +85,9 @@ class Lots(MethodView):
     @blp.response(200, LotPage)
     def get(self, args):
         page, per_page = args.pop("page"), args.pop("per_page")
+        fmt = args.pop("format", None)
+        if fmt:
+            return exports.export_lots(fmt, lots.search_lots(**args))
         return page_of(lots.search_lots(**args), page, per_page, db.session)
 
 

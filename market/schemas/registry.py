@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from core.exports import FORMATS as EXPORT_FORMATS
 from core.i18n import N_
 from core.schemas import MAX_ID, BaseSchema, Id, Kg, MultilineText, PageArgs, StrictInt
 from market.models.issuance import METHODOLOGY_STATUSES, REQUEST_STATUSES, SCENARIOS
@@ -81,6 +82,7 @@ class LotOut(BaseSchema):
 
 
 class LotArgs(PageArgs):
+    format = fields.String(validate=validate.OneOf(EXPORT_FORMATS))
     scenario = fields.String(validate=validate.OneOf(SCENARIOS))
     vintage = fields.Integer(validate=validate.Range(min=2000, max=2100))
     methodology_code = fields.String(validate=validate.Length(max=32))
@@ -204,4 +206,22 @@ class RetirementOut(BaseSchema):
 class RetirementArgs(PageArgs):
     purpose = fields.String(validate=validate.OneOf(PURPOSES))
     beneficiary = fields.String(validate=validate.Length(max=200))
+    organization = fields.String(validate=validate.Length(max=200))
     lot_code = fields.String(validate=validate.Length(max=64))
+    number = fields.String(validate=validate.Length(max=32))
+    serial = fields.String(validate=validate.Length(max=80))
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+    after = fields.String(validate=validate.Length(max=40))
+    format = fields.String(validate=validate.OneOf(EXPORT_FORMATS))
+
+
+class RetirementPage(BaseSchema):
+    """The list envelope of API.md, plus ``next``: the ``after`` cursor of the next page
+    (null on the last)."""
+
+    items = fields.List(fields.Nested(RetirementOut))
+    total = fields.Integer()
+    page = fields.Integer(allow_none=True)
+    per_page = fields.Integer()
+    next = fields.String(allow_none=True)

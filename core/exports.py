@@ -1,0 +1,69 @@
+"""Streamed CSV and XLSX downloads of public lists (API.md: ``?format=csv|xlsx``).
+
+Both hold one row at a time, not the list: CSV is written line by line by a generator
+response; XLSX goes through openpyxl's write-only workbook into a temporary file (a ZIP
+cannot be written as a stream) that is then sent in chunks and deleted.
+"""
+
+import csv
+import io
+import os
+import tempfile
+
+from flask import Response, stream_with_context
+
+FORMATS = ("csv", "xlsx")
+CHUNK = 64 * 1024
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _disposition(filename: str) -> str:
+    return f'attachment; filename="{filename}"'
+
+
+def csv_response(filename: str, header: list[str], rows) -> Response:
+    """``rows`` is an iterable of lists; the file starts with a UTF-8 BOM so that
+    spreadsheet programs read Chinese text correctly."""
+
+    def lines():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(header)
+        yield "\ufeff" + buffer.getvalue()
+        for row in rows:
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow(row)
+            yield buffer.getvalue()
+
+    return Response(stream_with_context(lines()), mimetype="text/csv",
+                    headers={"Content-Disposition": _disposition(f"{filename}.csv")})
+
+
+def xlsx_response(filename: str, header: list[str], rows, sheet: str = "data") -> Response:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet)
+    worksheet.append(header)
+    for row in rows:
+        worksheet.append(row)
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    workbook.save(path)
+
+    def chunks():
+        try:
+            with open(path, "rb") as file:
+                while chunk := file.read(CHUNK):
+                    yield chunk
+        finally:
+            os.unlink(path)
+
+    return Response(chunks(), mimetype=XLSX_TYPE,
+                    headers={"Content-Disposition": _disposition(f"{filename}.xlsx"),
+                             "Content-Length": str(os.path.getsize(path))})
+
+
+def export_response(fmt: str, filename: str, header: list[str], rows) -> Response:
+    return (csv_response if fmt == "csv" else xlsx_response)(filename, header, rows)
