@@ -126,3 +126,39 @@ def issue_lot(request_id: int) -> Lot:
                   to_org_id=request.seller_id, ref=lot.code)
     db.session.flush()
     return lot
+
+
+def search_requests(organization, *, status=None, oldest_first=False):
+    """The issuance requests ``organization`` may see: a seller its own, a verifier those
+    waiting for verification and those it decided, the registry admin all; newest first
+    (or oldest first, as a queue is worked)."""
+    stmt = sa.select(IssuanceRequest)
+    if not organization.has_role("registry_admin"):
+        seen = []
+        if organization.has_role("seller"):
+            seen.append(IssuanceRequest.seller_id == organization.id)
+        if organization.has_role("verifier"):
+            seen += [IssuanceRequest.status == "submitted",
+                     IssuanceRequest.verifier_id == organization.id]
+        stmt = stmt.where(sa.or_(*seen) if seen else sa.false())
+    if status:
+        stmt = stmt.where(IssuanceRequest.status == status)
+    if oldest_first:
+        return stmt.order_by(IssuanceRequest.submitted_at, IssuanceRequest.id)
+    return stmt.order_by(IssuanceRequest.submitted_at.desc(), IssuanceRequest.id.desc())
+
+
+def count_waiting_for_verification(organization) -> int:
+    """Requests a verifier could decide now (not its own)."""
+    return db.session.execute(
+        sa.select(sa.func.count()).select_from(IssuanceRequest).where(
+            IssuanceRequest.status == "submitted",
+            IssuanceRequest.seller_id != organization.id)).scalar_one()
+
+
+def count_open_requests(organization) -> int:
+    """A seller's requests still waiting for a decision."""
+    return db.session.execute(
+        sa.select(sa.func.count()).select_from(IssuanceRequest).where(
+            IssuanceRequest.seller_id == organization.id,
+            IssuanceRequest.status == "submitted")).scalar_one()

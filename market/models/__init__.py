@@ -2,6 +2,7 @@
 transfers, retirements, listings, orders, payments."""
 
 from market.models.counters import Counter
+from market.models.evidence import EvidenceFile
 from market.models.issuance import IssuanceRequest, Methodology
 from market.models.ledger import LedgerEntry, LedgerHead
 from market.models.lots import Lot, SerialBlock
@@ -9,7 +10,7 @@ from market.models.movements import Retirement, Transfer
 from market.models.trading import Listing, Order, OrderItem, Payment, PaymentReversal, StripeEvent
 
 __all__ = [
-    "Counter", "IssuanceRequest", "LedgerEntry", "LedgerHead", "Lot", "Listing",
+    "Counter", "EvidenceFile", "IssuanceRequest", "LedgerEntry", "LedgerHead", "Lot", "Listing",
     "Methodology", "Order", "OrderItem", "Payment", "PaymentReversal", "Retirement", "SerialBlock",
     "StripeEvent", "Transfer",
 ]

@@ -62,6 +62,7 @@ class IssuanceRequest(HasStatus, db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     methodology = relationship("Methodology")
+    seller = relationship("Organization", foreign_keys=[seller_id])
     lot = relationship("Lot", back_populates="issuance_request", uselist=False)
 
     def mark_verified(self, verifier_id: int, verified_kg: int, report_ref: str,

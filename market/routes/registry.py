@@ -1,14 +1,17 @@
 """Methodologies, issuance, lots, holdings and the public ledger."""
 
+from flask import request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from core.auth import current_organization, public, require_role
 from core.db import db, transaction
+from core.errors import Invalid
 from core.schemas import page_of, page_schema
-from market import exports, holdings, issuance, ledger, lots
+from market import evidence, exports, holdings, issuance, ledger, lots
 from market.schemas import (
-    HoldingsOut, IssuanceRequestIn, IssuanceRequestOut, LedgerArgs, LedgerOut, LotArgs, LotOut,
+    EvidenceFileOut, HoldingsOut, IssuanceRequestArgs, IssuanceRequestIn, IssuanceRequestOut, LedgerArgs, LedgerOut, LotArgs, LotOut,
     MethodologyIn, MethodologyOut, VerificationIn,
 )
 
@@ -16,6 +19,7 @@ blp = Blueprint("registry", __name__, url_prefix="/api/v1",
                 description="Methodologies, issuance, lots, holdings and the ledger")
 
 LotPage = page_schema(LotOut, "LotPage")
+IssuanceRequestPage = page_schema(IssuanceRequestOut, "IssuanceRequestPage")
 
 
 @blp.route("/methodologies")
@@ -43,6 +47,15 @@ class MethodologyByCode(MethodView):
 
 @blp.route("/issuance-requests")
 class IssuanceRequests(MethodView):
+    @require_role("seller", "verifier", "registry_admin")
+    @blp.arguments(IssuanceRequestArgs(), location="query")
+    @blp.response(200, IssuanceRequestPage)
+    def get(self, args):
+        """A seller's own requests; a verifier's queue (submitted) and its decisions; all for
+        the registry admin. Newest first."""
+        found = issuance.search_requests(current_organization(), status=args.get("status"))
+        return page_of(found, args["page"], args["per_page"], db.session)
+
     @require_role("seller")
     @blp.arguments(IssuanceRequestIn())
     @blp.response(201, IssuanceRequestOut)
@@ -114,3 +127,34 @@ class Ledger(MethodView):
     @blp.response(200, LedgerOut)
     def get(self, args):
         return {"items": ledger.read(args.get("after"), args["limit"]), "size": ledger.size()}
+
+
+@blp.route("/issuance-requests/<id:request_id>/evidence")
+class Evidence(MethodView):
+    @require_role("seller", "verifier", "registry_admin")
+    @blp.response(200, EvidenceFileOut(many=True))
+    def get(self, request_id):
+        return evidence.evidence_of(issuance.get_request(current_organization(), request_id))
+
+    @require_role("seller")
+    @blp.doc(description="multipart/form-data with a PDF, XLSX or CSV file in the field "
+                         "`file` (at most EVIDENCE_MAX_BYTES, 10 MiB by default: 413 beyond).")
+    @blp.response(201, EvidenceFileOut)
+    def post(self, request_id):
+        upload = request.files.get("file")
+        if upload is None:
+            raise Invalid(_("Send the file in the multipart field 'file'."),
+                          {"file": [_("Missing.")]})
+        data = upload.read(evidence.max_bytes() + 1)
+        with transaction():
+            return evidence.add_evidence(current_organization(), request_id,
+                                         filename=upload.filename or "", data=data)
+
+
+@blp.route("/issuance-requests/<id:request_id>/evidence/<id:file_id>")
+class EvidenceFileById(MethodView):
+    @require_role("seller", "verifier", "registry_admin")
+    @blp.doc(description="The file's bytes, with its SHA-256 in the `Repr-Digest` header.")
+    def get(self, request_id, file_id):
+        found = evidence.get_evidence(current_organization(), request_id, file_id)
+        return evidence.download_response(found)

@@ -64,6 +64,19 @@ class IssuanceRequestOut(BaseSchema):
     lot_id = fields.Function(lambda r: r.lot.id if r.lot else None)
 
 
+class IssuanceRequestArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(REQUEST_STATUSES))
+
+
+class EvidenceFileOut(BaseSchema):
+    id = fields.Integer()
+    filename = fields.String()
+    kind = fields.String()
+    sha256 = fields.String()
+    size = fields.Integer()
+    uploaded_at = fields.DateTime()
+
+
 class LotOut(BaseSchema):
     id = fields.Integer()
     code = fields.String()
