@@ -3,6 +3,7 @@ its client and CLI runner. ``TEST_DATABASE_URL`` selects PostgreSQL."""
 
 import os
 import shutil
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,21 @@ def app(migrated, tmp_path, keys_dir, app_config):
         db.session.remove()
         db.engine.dispose()
     clock.set_now(None)
+
+
+@pytest.fixture
+def opened_urls(monkeypatch) -> list[str]:
+    """Every file:// or http(s):// URL urllib is asked to open during the test."""
+    opened = []
+
+    def record(self, req):
+        opened.append(req.full_url)
+        raise AssertionError(f"PDF rendering opened {req.full_url}")
+
+    monkeypatch.setattr(urllib.request.FileHandler, "file_open", record)
+    monkeypatch.setattr(urllib.request.HTTPHandler, "http_open", record)
+    monkeypatch.setattr(urllib.request.HTTPSHandler, "https_open", record)
+    return opened
 
 
 @pytest.fixture
