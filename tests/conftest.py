@@ -3,11 +3,13 @@ its client and CLI runner. ``TEST_DATABASE_URL`` selects PostgreSQL."""
 
 import os
 import shutil
+import threading
 import urllib.request
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.serving import make_server
 
 from core.app import create_app
 from core.db import db
@@ -121,6 +123,18 @@ def opened_urls(monkeypatch) -> list[str]:
     monkeypatch.setattr(urllib.request.HTTPHandler, "http_open", record)
     monkeypatch.setattr(urllib.request.HTTPSHandler, "https_open", record)
     return opened
+
+
+@pytest.fixture
+def live_server(app):
+    """The app (the ``app`` fixture's config and database) served on a free local port,
+    for the browser and for clients that speak HTTP (the public monitor)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
 
 
 @pytest.fixture
