@@ -20,6 +20,7 @@ from markupsafe import Markup
 from weasyprint import Attachment
 from weasyprint.document import Document
 
+from certificates.pdf_files import ATTACHMENT_NAME
 from core.formatting import format_date, format_datetime, format_kg, format_tonnes
 from core.i18n import in_locale
 from core.pdf import compiled_css, layout, rendering, url_fetcher
@@ -27,7 +28,6 @@ from core.pdf import compiled_css, layout, rendering, url_fetcher
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "certificates/certificate.html"
 STYLESHEET_PATH = TEMPLATE_DIR / "certificates" / "certificate.css"
-ATTACHMENT_NAME = "credential.json"
 # Serial ranges listed on the page; a longer list ends with a summary row, the full list
 # being in the attached credential.
 MAX_SERIAL_ROWS = 12
