@@ -5,33 +5,29 @@ signed credential JSON; nothing here touches the database or a Flask app. The pa
 the credential as the attachment `credential.json` and carries a QR code of the
 verification URL; `certificates.pades.sign_pdf` signs the result.
 
-WeasyPrint may load nothing from outside: its URL fetcher accepts `data:` URIs only, so a
-template or a view value can never make the renderer read a local file or call out to the
-network. The font configuration and the compiled stylesheet are built once per process
-(about a quarter of the render time otherwise).
+Rendering goes through `core.pdf`: its data-only URL fetcher (a template or a view value
+can never make WeasyPrint read a local file or call out to the network), its shared font
+configuration, its compiled-once stylesheets and its render lock.
 """
 
 import logging
-import threading
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 import segno
 from markupsafe import Markup
-from weasyprint import CSS, HTML, Attachment
+from weasyprint import Attachment
 from weasyprint.document import Document
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from certificates.pdf_files import ATTACHMENT_NAME
 from core.formatting import format_date, format_datetime, format_kg, format_tonnes
 from core.i18n import in_locale
+from core.pdf import compiled_css, layout, rendering, url_fetcher
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "certificates/certificate.html"
 STYLESHEET_PATH = TEMPLATE_DIR / "certificates" / "certificate.css"
-ATTACHMENT_NAME = "credential.json"
 # Serial ranges listed on the page; a longer list ends with a summary row, the full list
 # being in the attached credential.
 MAX_SERIAL_ROWS = 12
@@ -93,33 +89,6 @@ CERTIFICATE_KINDS = {
 }
 
 
-class ExternalResourceRefused(ValueError):
-    """A certificate tried to load a resource that is not an inline `data:` URI."""
-
-
-class DataOnlyURLFetcher(URLFetcher):
-    """WeasyPrint URL fetcher that serves `data:` URIs and refuses everything else.
-
-    `fail_on_errors` turns a refusal into a fatal error, so a template that references a
-    file or a remote URL fails loudly instead of rendering with a hole in it. Refusals are
-    also remembered, because WeasyPrint swallows errors inside inline SVG.
-    """
-
-    def __init__(self):
-        super().__init__(allowed_protocols=("data",), fail_on_errors=True)
-        self.refused: list[str] = []
-
-    def fetch(self, url, headers=None):
-        if not url.strip().lower().startswith("data:"):
-            self.refused.append(url)
-            raise ExternalResourceRefused(_refusal_message(url))
-        return super().fetch(url, headers)
-
-
-def _refusal_message(url: str) -> str:
-    return f"certificate rendering loads only data: URIs; refused {url[:200]!r}"
-
-
 def serial_range(serial: dict) -> str:
     """`{lot_code}-{start:09d}-{end:09d}`, the serial notation of DOMAIN.md §2."""
     start, end = serial["serial_start"], serial["serial_end"]
@@ -156,50 +125,6 @@ def _jinja_env() -> jinja2.Environment:
     return env
 
 
-@lru_cache(maxsize=1)
-def _fetcher() -> DataOnlyURLFetcher:
-    return DataOnlyURLFetcher()
-
-
-@lru_cache(maxsize=1)
-def _font_config() -> FontConfiguration:
-    return FontConfiguration()
-
-
-@lru_cache(maxsize=1)
-def _stylesheet() -> CSS:
-    return CSS(
-        string=STYLESHEET_PATH.read_text(encoding="utf-8"),
-        font_config=_font_config(),
-        url_fetcher=_fetcher(),
-    )
-
-
-# One FontConfiguration is shared by every render; Pango's font map is not made for
-# concurrent use, so renders in one process take turns.
-_render_lock = threading.Lock()
-
-
-@contextmanager
-def _rendering():
-    """Take the render lock; report any refused fetch as `ExternalResourceRefused`.
-
-    WeasyPrint wraps fatal fetch errors in `FatalURLFetchingError`, a BaseException, and
-    ignores errors inside inline SVG; the fetcher's own record catches those too.
-    """
-    fetcher = _fetcher()
-    with _render_lock:
-        fetcher.refused.clear()
-        try:
-            yield
-        except FatalURLFetchingError as error:
-            if isinstance(error.__cause__, ExternalResourceRefused):
-                raise error.__cause__ from None
-            raise RuntimeError(f"certificate rendering failed: {error}") from error.__cause__
-        if fetcher.refused:
-            raise ExternalResourceRefused(_refusal_message(fetcher.refused[0]))
-
-
 def render_certificate_html(view: dict, *, compact: bool = False) -> str:
     """The certificate page as HTML (without its stylesheet), for previews and tests."""
     template = _jinja_env().get_template(TEMPLATE_NAME)
@@ -212,18 +137,22 @@ def render_certificate_html(view: dict, *, compact: bool = False) -> str:
     )
 
 
+@lru_cache(maxsize=1)
+def _stylesheet():
+    return compiled_css(STYLESHEET_PATH.read_text(encoding="utf-8"))
+
+
 def _layout(html: str) -> Document:
-    return HTML(string=html, url_fetcher=_fetcher()).render(
-        stylesheets=[_stylesheet()], font_config=_font_config()
-    )
+    return layout(html, _stylesheet())
 
 
 def html_to_pdf(html: str, *, attachments: list[Attachment] | None = None) -> bytes:
     """Render certificate HTML with the shared fonts, stylesheet and data-only fetcher.
 
-    Raises `ExternalResourceRefused` when the HTML references anything but `data:` URIs.
+    Raises `core.pdf.ExternalResourceRefused` when the HTML references anything but
+    `data:` URIs.
     """
-    with _rendering():
+    with rendering():
         return _layout(html).write_pdf(attachments=attachments or [])
 
 
@@ -234,7 +163,7 @@ def credential_attachment(credential_json: bytes) -> Attachment:
         name=ATTACHMENT_NAME,
         description="W3C Verifiable Credential (eddsa-jcs-2022)",
         relationship="Data",
-        url_fetcher=_fetcher(),
+        url_fetcher=url_fetcher(),
     )
 
 
@@ -247,7 +176,7 @@ def render_certificate_pdf(view: dict, credential_json: bytes) -> bytes:
     """
     if not isinstance(credential_json, bytes):
         raise TypeError("credential_json must be the exact bytes of the signed credential")
-    with _rendering():
+    with rendering():
         document = _layout(render_certificate_html(view))
         if len(document.pages) > 1:
             document = _layout(render_certificate_html(view, compact=True))

@@ -19,8 +19,11 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from certificates.pdf import ATTACHMENT_NAME
 from core import strict_json
+
+# The name the renderer (certificates.pdf) gives the embedded credential. It is defined
+# here so that reading a PDF (the offline verifier) does not import WeasyPrint (~1 s).
+ATTACHMENT_NAME = "credential.json"
 
 # A credential is a few KiB; anything that inflates past this is refused (a bomb).
 MAX_ATTACHMENT_BYTES = 1024 * 1024

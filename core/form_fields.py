@@ -3,6 +3,8 @@
 ``TonnesField``: people type tonnes (``12.5``, ``3,245.029``); the domain counts integer
 kilograms. The text is read as a ``Decimal``, never a float, so ``12.5`` is exactly
 12 500 kg, and more than three decimals (less than a kilogram) is refused beside the field.
+The buy form, the holder's retire and transfer forms and the claim form all use it, so a
+quantity reads and is refused the same way on every page.
 """
 
 import re
@@ -25,7 +27,7 @@ def tonnes_to_kg(text: str) -> int:
         raise ValueError(_l("Enter a quantity in tonnes, for example 1.234."))
     tonnes = Decimal(text.replace(",", ""))
     if -tonnes.as_tuple().exponent > 3 and tonnes != tonnes.quantize(Decimal("0.001")):
-        raise ValueError(_l("At most three decimals: one kilogram is 0.001 t."))
+        raise ValueError(_l("At most three decimals: the smallest unit is one kilogram."))
     kg = int(tonnes * 1000)
     if kg < 1:
         raise ValueError(_l("At least 0.001 t."))

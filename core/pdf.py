@@ -1,17 +1,24 @@
-"""HTML to A4 PDF with WeasyPrint, for documents of any layer (payment notices …).
+"""HTML to A4 PDF with WeasyPrint, for documents of any layer (payment notices,
+certificates …).
 
 The renderer may load nothing from outside: its URL fetcher serves ``data:`` URIs only,
 so a template or a value in it can never make WeasyPrint read a local file or call the
 network (images are inline SVG or ``data:`` URIs). One ``FontConfiguration`` is shared by
-every render, and renders in one process take turns, as Pango's font map is not made for
-concurrent use. Certificates keep their own renderer (``certificates/pdf.py``, with
-attachments and a dense relayout); this one is the plain case.
+every render and each stylesheet is compiled once per process (about a quarter of the
+render time otherwise); renders in one process take turns, as Pango's font map is not
+made for concurrent use.
+
+``render_pdf`` is the plain case. A document with its own needs (certificates: their own
+stylesheet, an attachment, a dense relayout when one page is not enough) builds on the
+pieces: ``compiled_css``, ``rendering()`` and ``layout``.
 """
 
 import threading
+from contextlib import contextmanager
 from functools import lru_cache
 
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
@@ -29,7 +36,18 @@ class ExternalResourceRefused(ValueError):
     """A document tried to load something that is not an inline ``data:`` URI."""
 
 
-class _DataOnlyFetcher(URLFetcher):
+def _refusal_message(url: str) -> str:
+    return f"PDF rendering loads only data: URIs; refused {url[:200]!r}"
+
+
+class DataOnlyURLFetcher(URLFetcher):
+    """WeasyPrint URL fetcher that serves ``data:`` URIs and refuses everything else.
+
+    ``fail_on_errors`` turns a refusal into a fatal error, so a template that references a
+    file or a remote URL fails loudly instead of rendering with a hole in it. Refusals are
+    also remembered, because WeasyPrint swallows errors inside inline SVG.
+    """
+
     def __init__(self):
         super().__init__(allowed_protocols=("data",), fail_on_errors=True)
         self.refused: list[str] = []
@@ -37,26 +55,54 @@ class _DataOnlyFetcher(URLFetcher):
     def fetch(self, url, headers=None):
         if not url.strip().lower().startswith("data:"):
             self.refused.append(url)
-            raise ExternalResourceRefused(f"PDF rendering loads only data: URIs; refused {url[:200]!r}")
+            raise ExternalResourceRefused(_refusal_message(url))
         return super().fetch(url, headers)
 
 
 @lru_cache(maxsize=1)
-def _fetcher() -> _DataOnlyFetcher:
-    return _DataOnlyFetcher()
+def url_fetcher() -> DataOnlyURLFetcher:
+    """The process's one data-only fetcher (its refusals are read under the render lock)."""
+    return DataOnlyURLFetcher()
 
 
 @lru_cache(maxsize=1)
-def _font_config() -> FontConfiguration:
+def font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
 @lru_cache(maxsize=8)
-def _stylesheet(css: str) -> CSS:
-    return CSS(string=BASE_CSS + css, font_config=_font_config(), url_fetcher=_fetcher())
+def compiled_css(text: str) -> CSS:
+    """``text`` compiled once with the shared fonts and fetcher."""
+    return CSS(string=text, font_config=font_config(), url_fetcher=url_fetcher())
 
 
 _render_lock = threading.Lock()
+
+
+@contextmanager
+def rendering():
+    """Take the render lock; report any refused fetch as ``ExternalResourceRefused``.
+
+    WeasyPrint wraps fatal fetch errors in ``FatalURLFetchingError``, a BaseException, and
+    ignores errors inside inline SVG; the fetcher's own record catches those too.
+    """
+    fetcher = url_fetcher()
+    with _render_lock:
+        fetcher.refused.clear()
+        try:
+            yield
+        except FatalURLFetchingError as error:
+            if isinstance(error.__cause__, ExternalResourceRefused):
+                raise error.__cause__ from None
+            raise RuntimeError(f"PDF rendering failed: {error}") from error.__cause__
+        if fetcher.refused:
+            raise ExternalResourceRefused(_refusal_message(fetcher.refused[0]))
+
+
+def layout(html: str, stylesheet: CSS) -> Document:
+    """``html`` laid out with ``stylesheet``; call inside ``rendering()``."""
+    return HTML(string=html, url_fetcher=url_fetcher()).render(
+        stylesheets=[stylesheet], font_config=font_config())
 
 
 def render_pdf(html: str, css: str = "") -> bytes:
@@ -64,17 +110,5 @@ def render_pdf(html: str, css: str = "") -> bytes:
 
     Raises ``ExternalResourceRefused`` when the HTML references anything but ``data:``.
     """
-    fetcher = _fetcher()
-    with _render_lock:
-        fetcher.refused.clear()
-        try:
-            pdf = HTML(string=html, url_fetcher=fetcher).write_pdf(
-                stylesheets=[_stylesheet(css)], font_config=_font_config())
-        except FatalURLFetchingError as error:
-            if isinstance(error.__cause__, ExternalResourceRefused):
-                raise error.__cause__ from None
-            raise
-        if fetcher.refused:  # WeasyPrint swallows fetch errors inside inline SVG
-            raise ExternalResourceRefused(f"PDF rendering loads only data: URIs; refused "
-                                          f"{fetcher.refused[0][:200]!r}")
-    return pdf
+    with rendering():
+        return layout(html, compiled_css(BASE_CSS + css)).write_pdf()

@@ -12,9 +12,8 @@ from wtforms import DateField, Field, RadioField, SelectChoice, SelectField, Str
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import TextInput
 
-from core.formatting import format_kg
+from core.form_fields import TonnesField
 from core.labels import choices
-from core.schemas import MAX_KG
 from events.factors import TRAVEL_MODES
 from events.footprint import MAX_DECIMALS, MAX_QUANTITY
 
@@ -45,30 +44,6 @@ def _decimal(text: str) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
         return None
-
-
-class TonnesField(Field):
-    """A quantity typed in tonnes with at most three decimals, loaded as integer kg
-    exactly ("12.5" → 12500); never through a float."""
-
-    widget = TextInput()
-
-    def _value(self):
-        return self.raw_data[0] if self.raw_data else ""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if not valuelist or not valuelist[0].strip():
-            return
-        tonnes = _decimal(valuelist[0])
-        if tonnes is None:
-            raise ValueError(_l("Enter a number of tonnes, such as 12.5."))
-        if tonnes.as_tuple().exponent < -3:
-            raise ValueError(_l("At most 3 decimals: the registry counts whole kilograms."))
-        kg = int(tonnes * 1000)
-        if not 1 <= kg <= MAX_KG:
-            raise ValueError(_l("Must be between 0.001 t and %(max)s t.", max=format_kg(MAX_KG // 1000)))
-        self.data = kg
 
 
 class ActivityField(Field):

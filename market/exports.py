@@ -5,7 +5,7 @@ moments, codes; the page export shows tonnes, Beijing time and labels instead.""
 
 from flask_babel import lazy_gettext as _l
 
-from core.formatting import format_datetime, format_tonnes
+from core.formatting import format_datetime
 from core.i18n import current_locale
 from core.labels import label
 from core.exports import export_response

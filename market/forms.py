@@ -5,7 +5,6 @@ values for the use cases, which check the rules (enough units left, the purpose'
 
 import re
 import uuid
-from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,49 +12,14 @@ from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.fields import DateField
 from wtforms.validators import Length, Optional
 
+from core.form_fields import TonnesField
 from core.labels import label
-from core.schemas import MAX_KG
 from market.models.movements import PURPOSES
 
 # Purposes a buyer can give on the buy form: those that need no event, claim or case id
 # (event hosts and case payers buy from their own pages).
 ORDER_PURPOSES = ("organization_operations", "voluntary", "pilot_neutrality", "donation")
 QUANTITY_FIELD = re.compile(r"^quantity_(\d{1,9})$")
-
-
-def parse_tonnes(text: str) -> int:
-    """``"12.5"`` → 12500: tonnes with at most three decimals, as integer kilograms exactly
-    (Decimal, never float). Raises ValueError with the message a person reads."""
-    cleaned = text.strip().replace(",", "").replace("，", "")
-    try:
-        tonnes = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(_l("Enter a number of tonnes, such as 12.5.")) from None
-    if not tonnes.is_finite():
-        raise ValueError(_l("Enter a number of tonnes, such as 12.5."))
-    kg = tonnes * 1000
-    if kg != kg.to_integral_value():
-        raise ValueError(_l("At most three decimals: the smallest unit is one kilogram."))
-    if kg <= 0:
-        raise ValueError(_l("Enter more than zero tonnes."))
-    if kg > MAX_KG:
-        raise ValueError(_l("That is more than the whole registry holds."))
-    return int(kg)
-
-
-class TonnesField(StringField):
-    """A quantity typed in tonnes (``12.5``), loaded as integer kilograms (``12500``);
-    left empty it loads as None."""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if valuelist and valuelist[0].strip():
-            self.data = parse_tonnes(valuelist[0])  # a ValueError becomes the field's error
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else f"{Decimal(self.data) / 1000:f}"
 
 
 class BuyForm(FlaskForm):

@@ -18,7 +18,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from core.db import db
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.formatting import format_kg
-from core.labels import label
 from core.models import Organization
 from core.rounding import amount_fen
 from core import clock

@@ -3,10 +3,13 @@ its client and CLI runner. ``TEST_DATABASE_URL`` selects PostgreSQL."""
 
 import os
 import shutil
+import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.serving import make_server
 
 from core.app import create_app
 from core.db import db
@@ -108,6 +111,33 @@ def app(migrated, tmp_path, keys_dir, app_config):
         db.session.remove()
         db.engine.dispose()
     clock.set_now(None)
+
+
+@pytest.fixture
+def opened_urls(monkeypatch) -> list[str]:
+    """Every file:// or http(s):// URL urllib is asked to open during the test."""
+    opened = []
+
+    def record(self, req):
+        opened.append(req.full_url)
+        raise AssertionError(f"PDF rendering opened {req.full_url}")
+
+    monkeypatch.setattr(urllib.request.FileHandler, "file_open", record)
+    monkeypatch.setattr(urllib.request.HTTPHandler, "http_open", record)
+    monkeypatch.setattr(urllib.request.HTTPSHandler, "https_open", record)
+    return opened
+
+
+@pytest.fixture
+def live_server(app):
+    """The app (the ``app`` fixture's config and database) served on a free local port,
+    for the browser and for clients that speak HTTP (the public monitor)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
 
 
 @pytest.fixture

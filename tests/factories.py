@@ -69,6 +69,13 @@ def give(seller: Actor, holder: Actor, lot_id: int, kg: int) -> None:
                        lot_id=lot_id, quantity_kg=kg)
 
 
+def retire(client, actor: Actor, kg: int) -> None:
+    """A voluntary retirement of ``kg`` through the API, as a holder makes it."""
+    response = client.post("/api/v1/retirements", headers=actor.headers, json={
+        "purpose": "voluntary", "beneficiary_name": "公众", "quantity_kg": kg})
+    assert response.status_code == 201, response.json
+
+
 def make_listing(seller: Actor, lot_id: int, kg: int, price_fen_per_tonne: int) -> int:
     """List ``kg`` of the seller's lot at a price per tonne."""
     with transaction() as session:

@@ -35,7 +35,3 @@ class NewTokenForm(FlaskForm):
         _l("Valid for (days)"), default=tokens.DEFAULT_DAYS,
         validators=[Optional(), NumberRange(min=1, max=tokens.MAX_DAYS,
                                             message=_l("Between %(min)d and %(max)d days."))])
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes something (sign out, revoke): only its CSRF token."""

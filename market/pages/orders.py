@@ -14,7 +14,7 @@ from core.schemas import page_of
 from market import order_flow, orders
 from market.models import Retirement
 from market.models.trading import ORDER_STATUSES
-from market.payments import checkout, gateway
+from market.payments import gateway
 from market.payments.notice import payment_notice, payment_notice_pdf
 
 bp = Blueprint("market_orders", __name__, template_folder="../templates")

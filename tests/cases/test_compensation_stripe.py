@@ -1,26 +1,15 @@
 """Paying a case through its link online (Stripe Checkout against the fake Stripe) and
 through the link's HTML page."""
 
-import json
-
 import pytest
 
 from factories import case_body, make_authority, make_listing, make_lot, make_org
-from tests.fakestripe import FakeStripe, sign_webhook
-
-WEBHOOK_SECRET = "whsec_case_test"
+from stripe_fixtures import deliver
 
 
 @pytest.fixture
-def fake():
-    with FakeStripe() as server:
-        yield server
-
-
-@pytest.fixture
-def app_config(fake):
-    return {"STRIPE_SECRET_KEY": "sk_test_cases", "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "STRIPE_API_BASE": fake.url}
+def app_config(stripe_config):
+    return stripe_config
 
 
 @pytest.fixture
@@ -40,10 +29,7 @@ def test_stripe_payment_through_the_link_fulfils_the_case(client, fake, token):
     session = next(s for s in fake.sessions.values() if s["url"] == order.json["checkout_url"])
     assert session["amount_total"] == order.json["total_fen"] == 8_000
     fake.complete(session["id"], paid=True)
-    payload = json.dumps(fake.event_for(session["id"], "checkout.session.completed")).encode()
-    delivered = client.post("/api/v1/payments/stripe/webhook", data=payload,
-                            content_type="application/json",
-                            headers={"Stripe-Signature": sign_webhook(payload, WEBHOOK_SECRET)})
+    delivered = deliver(client, fake, session["id"], "checkout.session.completed")
     assert delivered.json["outcome"] == "fulfilled"
     case = client.get(f"/api/v1/public/compensation-cases/{case_id}").json
     assert case["status"] == "fulfilled" and case["certificate_number"]

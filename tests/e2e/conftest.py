@@ -1,11 +1,10 @@
 """Browser fixtures: one Debian Chromium for the whole e2e package, a fresh context per
-test, the app served on a free local port, and the checks every page must pass
-(axe-core with no serious or critical finding; no horizontal scroll at phone width)."""
-
-import threading
+test, and the checks every page must pass (axe-core with no serious or critical finding;
+no horizontal scroll at phone width). ``live_server`` is in tests/conftest.py."""
 
 import pytest
-from werkzeug.serving import make_server
+
+from factories import PASSWORD
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -28,16 +27,6 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
 def new_page(browser, *, locale="zh-CN", viewport=DESKTOP):
     context = browser.new_context(locale=locale, viewport=viewport, accept_downloads=True)
     context.set_default_timeout(15_000)
@@ -56,6 +45,15 @@ def phone_page(browser):
     page = new_page(browser, viewport=PHONE)
     yield page
     page.context.close()
+
+
+def sign_in(page, live_server, email, target="/workspace"):
+    """Sign in through the form and land on ``target``."""
+    page.goto(f"{live_server}/login?next={target}")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server}{target}")
 
 
 def serious_accessibility_findings(page) -> list[str]:

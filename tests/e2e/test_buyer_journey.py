@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from factories import PASSWORD, make_listing, make_lot, make_org, make_user
+from e2e.conftest import PHONE, assert_page_is_usable, new_page, sign_in
+from factories import make_listing, make_lot, make_org, make_user
 from stripe_fixtures import WEBHOOK_SECRET
-from tests.e2e.conftest import PHONE, assert_page_is_usable, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -35,14 +35,6 @@ def seeded(app):
             "admin": make_org("registry_admin", kind="registry")}
 
 
-def sign_in(page, live_server, email, target="/market"):
-    page.goto(f"{live_server}/login?next={target}")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"**{target}")
-
-
 def pdf_text(data: bytes) -> str:
     return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True,
                           check=True).stdout.decode()
@@ -58,7 +50,7 @@ def order_of(live_server, actor, number):
 def test_official_buys_retires_and_pays_by_bank_transfer(browser, live_server, seeded, locale):
     text, (first, second) = TEXT[locale], seeded["listings"]
     page = new_page(browser, locale=locale)
-    sign_in(page, live_server, seeded["email"])
+    sign_in(page, live_server, seeded["email"], "/market")
     assert_page_is_usable(page)
 
     page.fill(f"#quantity_{first}", "10")
@@ -106,7 +98,7 @@ def test_official_pays_online_through_stripe(app, browser, live_server, seeded, 
     fake.webhook_url = f"{live_server}/api/v1/payments/stripe/webhook"
     fake.webhook_secret = WEBHOOK_SECRET
     page = new_page(browser)
-    sign_in(page, live_server, seeded["email"])
+    sign_in(page, live_server, seeded["email"], "/market")
     page.fill(f"#quantity_{seeded['listings'][0]}", "1.25")
     page.check("input[name=payment_method][value=stripe]")
     page.select_option("#purpose", "voluntary")
@@ -127,7 +119,7 @@ def test_official_pays_online_through_stripe(app, browser, live_server, seeded, 
 
 def test_buyer_pages_fit_a_phone(browser, live_server, seeded):
     page = new_page(browser, viewport=PHONE)
-    sign_in(page, live_server, seeded["email"])
+    sign_in(page, live_server, seeded["email"], "/market")
     assert_page_is_usable(page)
     page.fill(f"#quantity_{seeded['listings'][1]}", "3")
     page.click("#place-order")

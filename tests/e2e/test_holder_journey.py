@@ -4,8 +4,8 @@
 
 import pytest
 
-from e2e.conftest import assert_page_is_usable, new_page
-from factories import PASSWORD, give, make_lot, make_org, make_user
+from e2e.conftest import assert_page_is_usable, new_page, sign_in
+from factories import give, make_lot, make_org, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -15,14 +15,6 @@ WORDS = {
     "en-US": {"retire": "Retire", "transfer": "Transfer", "retired": "1.234 t",
               "voluntary": "Voluntary retirement", "valid": "Valid", "moved": "0.500 t"},
 }
-
-
-def sign_in(page, live_server, email):
-    page.goto(f"{live_server}/login?next=/holdings")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server}/holdings")
 
 
 def visible(page, selector="main") -> str:
@@ -41,7 +33,7 @@ def test_holder_retires_finds_the_certificate_and_transfers(app, live_server, br
 
     page = new_page(browser, locale=locale)
     try:
-        sign_in(page, live_server, email)
+        sign_in(page, live_server, email, "/holdings")
         assert "JL-2026-TR-METRO" in visible(page, "#holdings")
         assert_page_is_usable(page)
 

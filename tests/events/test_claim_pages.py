@@ -99,7 +99,7 @@ def test_the_form_puts_each_problem_beside_its_field(client, org):
 
     too_precise = client.post("/claims/new", data=claim_form(footprint_t="1.2345"), headers=EN)
     assert too_precise.status_code == 422
-    assert "At most 3 decimals: the registry counts whole kilograms." in too_precise.text
+    assert "At most three decimals: the smallest unit is one kilogram." in too_precise.text
 
     nothing = client.post("/claims/new", data=claim_form(basis="inputs", footprint_t=""))
     assert nothing.status_code == 422  # the use case: every source rounds to 0 kg

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from core.db import db
 from factories import PASSWORD, make_listing, make_lot, make_org, make_user
-from market.forms import parse_tonnes
 from market.models import Listing, Order
 
 
@@ -38,18 +37,6 @@ def buy(client, data, **query):
 
 def only_order():
     return db.session.execute(sa.select(Order)).scalar_one()
-
-
-@pytest.mark.parametrize("text, kg", [("12.5", 12_500), ("0.001", 1), ("1,234.5", 1_234_500),
-                                      (" 3 ", 3_000), ("2.000", 2_000)])
-def test_tonnes_are_parsed_to_exact_kilograms(text, kg):
-    assert parse_tonnes(text) == kg
-
-
-@pytest.mark.parametrize("text", ["12.5004", "abc", "-1", "0", "NaN", "1e20"])
-def test_tonnes_that_are_not_whole_kilograms_are_refused(text):
-    with pytest.raises(ValueError):
-        parse_tonnes(text)
 
 
 def test_public_marketplace_leads_to_sign_in(client):

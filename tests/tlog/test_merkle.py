@@ -1,62 +1,13 @@
 """The stored-subtree Merkle tree against a naive RFC 9162 transcription."""
 
-import hashlib
 import random
 
 import pytest
 
+from rfc9162 import naive_mth, naive_path, naive_proof, sha256, split
 from tlog import merkle
 
 MAX_SIZE = 70
-
-
-# --- RFC 9162 §2.1, transcribed literally (recursive, over the whole leaf list) -------
-
-
-def _h(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
-
-
-def _k(n: int) -> int:
-    """The largest power of two smaller than n."""
-    k = 1
-    while k * 2 < n:
-        k *= 2
-    return k
-
-
-def naive_mth(leaves: list[bytes]) -> bytes:
-    n = len(leaves)
-    if n == 0:
-        return _h(b"")
-    if n == 1:
-        return _h(b"\x00" + leaves[0])
-    k = _k(n)
-    return _h(b"\x01" + naive_mth(leaves[:k]) + naive_mth(leaves[k:]))
-
-
-def naive_path(m: int, leaves: list[bytes]) -> list[bytes]:
-    n = len(leaves)
-    if n == 1:
-        return []
-    k = _k(n)
-    if m < k:
-        return naive_path(m, leaves[:k]) + [naive_mth(leaves[k:])]
-    return naive_path(m - k, leaves[k:]) + [naive_mth(leaves[:k])]
-
-
-def naive_subproof(m: int, leaves: list[bytes], b: bool) -> list[bytes]:
-    n = len(leaves)
-    if m == n:
-        return [] if b else [naive_mth(leaves)]
-    k = _k(n)
-    if m <= k:
-        return naive_subproof(m, leaves[:k], b) + [naive_mth(leaves[k:])]
-    return naive_subproof(m - k, leaves[k:], False) + [naive_mth(leaves[:k])]
-
-
-def naive_proof(m: int, leaves: list[bytes]) -> list[bytes]:
-    return naive_subproof(m, leaves, True)
 
 
 # The same recursions, recording only the shape of the proof: on which side each
@@ -67,14 +18,14 @@ def naive_proof(m: int, leaves: list[bytes]) -> list[bytes]:
 def path_shape(m: int, n: int) -> list[str]:
     if n == 1:
         return []
-    k = _k(n)
+    k = split(n)
     return path_shape(m, k) + ["right"] if m < k else path_shape(m - k, n - k) + ["left"]
 
 
 def subproof_shape(m: int, n: int, b: bool = True) -> list[str]:
     if m == n:
         return [] if b else ["self"]
-    k = _k(n)
+    k = split(n)
     if m <= k:
         return subproof_shape(m, k, b) + ["right"]
     return subproof_shape(m - k, n - k, False) + ["left"]
@@ -118,8 +69,8 @@ def _flip(proof: list[bytes], i: int, byte: int) -> list[bytes]:
 
 
 def test_leaf_and_node_hashes_are_domain_separated():
-    assert merkle.leaf_hash(b"abc") == _h(b"\x00abc")
-    assert merkle.node_hash(b"L" * 32, b"R" * 32) == _h(b"\x01" + b"L" * 32 + b"R" * 32)
+    assert merkle.leaf_hash(b"abc") == sha256(b"\x00abc")
+    assert merkle.node_hash(b"L" * 32, b"R" * 32) == sha256(b"\x01" + b"L" * 32 + b"R" * 32)
     assert merkle.leaf_hash(b"").hex() == (
         "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"
     )

@@ -2,36 +2,17 @@
 
 import hashlib
 import json
-import threading
 
 import pytest
 import rfc8785
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from tlog import monitor
 from core.db import db, is_postgresql
-from factories import give, make_lot, make_org
+from factories import give, make_lot, make_org, retire
 from tampering import tamper
 from tlog.log_key import load_log_key
 from tlog.signed_note import checkpoint_body, sign_note
-
-
-@pytest.fixture
-def live_url(app):
-    """The app (the `app` fixture's config and database) served on a free local port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-def retire(client, actor, kg: int) -> None:
-    response = client.post("/api/v1/retirements", headers=actor.headers, json={
-        "purpose": "voluntary", "beneficiary_name": "公众", "quantity_kg": kg})
-    assert response.status_code == 201, response.json
 
 
 @pytest.fixture
@@ -67,59 +48,59 @@ def forge_entry(seq: int, **changes) -> None:
             conn.exec_driver_sql("SET session_replication_role = origin")
 
 
-def test_monitor_passes_and_next_time_proves_consistency(client, registry, live_url, tmp_path,
+def test_monitor_passes_and_next_time_proves_consistency(client, registry, live_server, tmp_path,
                                                           capsys):
     state = tmp_path / "monitor.json"
-    status, output = run(capsys, live_url, "--state", state)
+    status, output = run(capsys, live_server, "--state", state)
     assert status == 0, output
     assert "checkpoint of 4 entries, signature valid" in output
     assert "history legal, no serial retired twice; 1000 kg retired" in output
     assert "no earlier checkpoint" in output and state.exists()
 
     retire(client, registry[1], 50)
-    status, output = run(capsys, live_url, "--state", state)
+    status, output = run(capsys, live_server, "--state", state)
     assert status == 0, output
     assert "checkpoint of 5 entries" in output
     assert "consistent with the checkpoint of 4 entries seen last time" in output
     assert '"registry.test/log\\n5\\n' in state.read_text()
 
 
-def test_monitor_detects_a_ledger_rewritten_after_it_was_signed(registry, live_url, capsys):
-    assert run(capsys, live_url)[0] == 0  # the checkpoint of the honest ledger is signed
+def test_monitor_detects_a_ledger_rewritten_after_it_was_signed(registry, live_server, capsys):
+    assert run(capsys, live_server)[0] == 0  # the checkpoint of the honest ledger is signed
     forge_entry(3, ref="JLR-2026-999999")  # still a legal history
-    status, output = run(capsys, live_url)
+    status, output = run(capsys, live_server)
     assert status == 1
     assert ("VIOLATION: the Merkle root of the first 4 ledger items differs from the signed "
             "checkpoint") in output
 
 
-def test_monitor_detects_a_serial_retired_twice(registry, live_url, capsys):
+def test_monitor_detects_a_serial_retired_twice(registry, live_server, capsys):
     forge_entry(3, serial_start=1, serial_end=300)  # entry 2 retired serials 1-700
-    status, output = run(capsys, live_url)
+    status, output = run(capsys, live_server)
     assert status == 1
     assert "VIOLATION: illegal ledger history: entry 3" in output and "retired twice" in output
 
 
-def test_monitor_detects_a_checkpoint_inconsistent_with_the_last_one(app, registry, live_url,
+def test_monitor_detects_a_checkpoint_inconsistent_with_the_last_one(app, registry, live_server,
                                                                      tmp_path, capsys):
     # The log signs a second, incompatible history (a fork) and showed it to us earlier.
     fork = sign_note(checkpoint_body("registry.test/log", 3, hashlib.sha256(b"fork").digest()),
                      "registry.test/log", load_log_key(app.config["SIGNING_KEY_DIR"]))
-    key = monitor.PublicApi(live_url).json("/api/v1/transparency/log-key")["public_key"]
+    key = monitor.PublicApi(live_server).json("/api/v1/transparency/log-key")["public_key"]
     state = tmp_path / "monitor.json"
     state.write_text(json.dumps({"key_name": "registry.test/log", "public_key": key,
                                  "checkpoint": fork}))
-    status, output = run(capsys, live_url, "--state", state)
+    status, output = run(capsys, live_server, "--state", state)
     assert status == 1
     assert ("VIOLATION: checkpoint of 4 entries is not consistent with the earlier checkpoint "
             "of 3") in output
     assert json.loads(state.read_text())["checkpoint"] == fork  # not overwritten
 
 
-def test_monitor_rejects_a_checkpoint_the_log_key_did_not_sign(registry, live_url, capsys):
-    assert run(capsys, live_url)[0] == 0
+def test_monitor_rejects_a_checkpoint_the_log_key_did_not_sign(registry, live_server, capsys):
+    assert run(capsys, live_server)[0] == 0
     tamper("UPDATE tlog_checkpoints SET note = REPLACE(note, :a, :b)", a="\n4\n", b="\n3\n")
-    status, output = run(capsys, live_url)
+    status, output = run(capsys, live_server)
     assert status == 1
     assert "VIOLATION: checkpoint rejected: signature by key 'registry.test/log'" in output
 

@@ -11,53 +11,13 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from core.db import db, transaction
-from factories import give, make_lot, make_org
+from factories import give, make_lot, make_org, retire
+from rfc9162 import naive_mth, naive_path, naive_subproof
 from tampering import assert_refused, tamper
 from tlog import checkpoints, merkle, tree
 from tlog.log_key import KEY_FILE
 from tlog.models import Checkpoint, TreeNode
 from tlog.signed_note import open_checkpoint
-
-# --- RFC 9162 §2.1, transcribed literally over the items of GET /api/v1/ledger ---------
-
-
-def _h(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
-
-
-def _k(n: int) -> int:
-    k = 1
-    while k * 2 < n:
-        k *= 2
-    return k
-
-
-def naive_mth(leaves: list[bytes]) -> bytes:
-    if not leaves:
-        return _h(b"")
-    if len(leaves) == 1:
-        return _h(b"\x00" + leaves[0])
-    k = _k(len(leaves))
-    return _h(b"\x01" + naive_mth(leaves[:k]) + naive_mth(leaves[k:]))
-
-
-def naive_path(m: int, leaves: list[bytes]) -> list[bytes]:
-    if len(leaves) == 1:
-        return []
-    k = _k(len(leaves))
-    if m < k:
-        return naive_path(m, leaves[:k]) + [naive_mth(leaves[k:])]
-    return naive_path(m - k, leaves[k:]) + [naive_mth(leaves[:k])]
-
-
-def naive_subproof(m: int, leaves: list[bytes], b: bool) -> list[bytes]:
-    if m == len(leaves):
-        return [] if b else [naive_mth(leaves)]
-    k = _k(len(leaves))
-    if m <= k:
-        return naive_subproof(m, leaves[:k], b) + [naive_mth(leaves[k:])]
-    return naive_subproof(m - k, leaves[k:], False) + [naive_mth(leaves[:k])]
-
 
 # --- helpers --------------------------------------------------------------------------
 
@@ -84,12 +44,6 @@ def checkpoint(client) -> tuple[str, int, bytes]:
     response = client.get("/api/v1/transparency/checkpoint")
     assert response.status_code == 200 and response.mimetype == "text/plain"
     return open_checkpoint(response.text, *published_key(client))
-
-
-def retire(client, actor, kg: int) -> None:
-    response = client.post("/api/v1/retirements", headers=actor.headers, json={
-        "purpose": "voluntary", "beneficiary_name": "公众", "quantity_kg": kg})
-    assert response.status_code == 201, response.json
 
 
 @pytest.fixture
