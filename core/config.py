@@ -38,6 +38,8 @@ def from_environment() -> dict:
         "BANK_RESERVATION_HOURS": _int("BANK_RESERVATION_HOURS", 120),
         # No buyer can wedge the market: the most one order may reserve, and the most one
         # organisation may hold reserved in orders it has not paid yet.
+        # Largest evidence file a seller may attach to an issuance request (413 beyond).
+        "EVIDENCE_MAX_BYTES": _int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024),
         "MAX_ORDER_KG": _int("MAX_ORDER_KG", 200_000),
         "MAX_UNPAID_RESERVED_KG": _int("MAX_UNPAID_RESERVED_KG", 500_000),
         # Receiving account shown on bank-transfer orders (对公转账).
