@@ -36,10 +36,14 @@ def tonnes_to_kg(text: str) -> int:
     return kg
 
 
-class TonnesField(Field):
-    """A quantity typed in tonnes whose ``data`` is integer kilograms (or None if empty)."""
+class ExactAmountField(Field):
+    """Text a person types as a decimal amount, held as an integer of the smallest unit;
+    ``parse`` turns the text into that integer (or raises ``ValueError`` for a person),
+    ``scale`` is how many smallest units make one typed unit."""
 
     widget = TextInput()
+    parse = staticmethod(int)
+    scale, decimals = 1, 0
 
     def __init__(self, label=None, validators=None, **kwargs):
         render_kw = {"inputmode": "decimal", "autocomplete": "off", **kwargs.pop("render_kw", {})}
@@ -48,11 +52,18 @@ class TonnesField(Field):
     def process_formdata(self, valuelist):
         self.data = None
         if valuelist and valuelist[0].strip():
-            self.data = tonnes_to_kg(valuelist[0])
+            self.data = self.parse(valuelist[0])
 
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
         if self.data is None:
             return ""
-        return f"{Decimal(self.data) / 1000:.3f}"
+        return f"{Decimal(self.data) / self.scale:.{self.decimals}f}"
+
+
+class TonnesField(ExactAmountField):
+    """A quantity typed in tonnes whose ``data`` is integer kilograms (or None if empty)."""
+
+    parse = staticmethod(tonnes_to_kg)
+    scale, decimals = 1000, 3

@@ -7,11 +7,10 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, Field, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import TextInput
 
-from core.form_fields import TonnesField
+from core.form_fields import ExactAmountField, TonnesField
 from market.holding_forms import lot_choices
 
 _required = DataRequired(message=_l("This field is required."))
@@ -32,24 +31,11 @@ def yuan_to_fen(text: str) -> int:
     return fen
 
 
-class YuanField(Field):
+class YuanField(ExactAmountField):
     """An amount typed in yuan whose ``data`` is integer fen (or None if empty)."""
 
-    widget = TextInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        render_kw = {"inputmode": "decimal", "autocomplete": "off", **kwargs.pop("render_kw", {})}
-        super().__init__(label, validators, render_kw=render_kw, **kwargs)
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if valuelist and valuelist[0].strip():
-            self.data = yuan_to_fen(valuelist[0])
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else f"{Decimal(self.data) / 100:.2f}"
+    parse = staticmethod(yuan_to_fen)
+    scale, decimals = 100, 2
 
 
 def _optional_id(value):
