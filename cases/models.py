@@ -66,6 +66,9 @@ class CompensationCase(HasStatus, db.Model):
     retired_kg: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     beneficiary_wording: Mapped[str] = mapped_column(sa.String(200))
     payment_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The working link, Fernet-encrypted like the ID number: only the authority and the
+    # registry admin read it back (to copy it, or print it on the payment notice).
+    payment_link_encrypted: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(16), default="open", index=True)
     certificate_number: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -27,8 +27,10 @@ class Cases(MethodView):
     @blp.arguments(CaseArgs(), location="query")
     @blp.response(200, CasePage)
     def get(self, args):
-        """The cases the caller is party to (every case for the registry admin)."""
-        stmt = cases.search_cases(current_organization(), status=args.get("status"))
+        """The cases the caller is party to (every case for the registry admin), newest
+        first; filters ``status``, ``overdue`` (true/false), ``q`` (part of the 案号)."""
+        stmt = cases.search_cases(current_organization(), status=args.get("status"),
+                                  overdue=args.get("overdue"), q=args.get("q"))
         return page_of(stmt, args["page"], args["per_page"], db.session)
 
     @require_role("case_authority")

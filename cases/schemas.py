@@ -95,6 +95,10 @@ class CaseIn(BaseSchema):
 
 class CaseArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(CASE_STATUSES))
+    overdue = fields.Boolean(metadata={"description": "true: unfulfilled and past the due "
+                                                      "date (China time); false: the others"})
+    q = fields.String(validate=validate.Length(min=1, max=100),
+                      metadata={"description": "part of the case number (案号)"})
 
 
 class CaseDocumentOut(BaseSchema):
