@@ -27,7 +27,9 @@ pytestmark = pytest.mark.browser
 @dataclass(frozen=True)
 class Page:
     path: str
-    signed_in: bool = False  # as the seeded buyer: units, a retirement, an order, a claim
+    # True: as the seeded buyer (units, a retirement, an order, a claim); "authority": as
+    # the seeded court (its compensation case)
+    signed_in: bool | str = False
     shows: str | None = None  # a CSS selector the page must match
     status: int = 200
 
@@ -42,6 +44,7 @@ PAGES = [
     Page("/events/{event}"),
     Page("/cases/{case}"),
     Page("/cases/pay/{payment_token}", shows="#quote"),
+    Page("/registry/cases", shows="#public-cases"),
     Page("/no-such-page", status=404),  # the error page
     Page("/workspace", signed_in=True),
     Page("/account", signed_in=True),
@@ -54,6 +57,9 @@ PAGES = [
     Page("/claims", signed_in=True),
     Page("/claims/new", signed_in=True),
     Page("/claims/{claim}", signed_in=True, shows="#coverage"),
+    Page("/cases", signed_in="authority", shows="#cases"),
+    Page("/cases/new", signed_in="authority", shows="#case-form"),
+    Page("/cases/{case}", signed_in="authority", shows="#payment-link"),
 ]
 
 WIDTHS = (("desktop", DESKTOP), ("phone", PHONE))
@@ -87,7 +93,8 @@ def seed(client) -> dict:
     return {"email": make_user(buyer), "retirement": retirement["number"],
             "certificate": retirement["certificate_number"], "order": order["number"],
             "claim": claim["id"], "event": make_event(make_org("buyer", name="长春国际会展中心")),
-            "case": case["id"], "payment_token": case["payment_link"].rsplit("/", 1)[1]}
+            "case": case["id"], "payment_token": case["payment_link"].rsplit("/", 1)[1],
+            "authority_email": make_user(court)}
 
 
 def post(client, actor, url, body) -> dict:
@@ -126,11 +133,12 @@ def problems_of(page, live_server, entry: Page, path: str, locale: str) -> list[
 def test_every_page_is_usable_and_shows_no_code_keys(app, client, live_server, browser, locale):
     seeded = seed(client)
     problems = []
-    for signed_in in (False, True):
+    for signed_in in (False, True, "authority"):
         page = new_page(browser, locale=locale)
         try:
             if signed_in:
-                sign_in(page, live_server, seeded["email"])
+                sign_in(page, live_server, seeded["authority_email" if signed_in == "authority"
+                                                  else "email"])
             for entry in PAGES:
                 if entry.signed_in == signed_in:
                     path = entry.path.format(**seeded)
