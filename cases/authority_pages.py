@@ -12,7 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from cases import cases
+from cases import cases, documents
 from cases.forms import USE_CASE_FIELDS, CaseForm, DocumentForm
 from cases.models import CASE_STATUSES, CompensationCase
 from cases.notice import case_payment_notice, case_payment_notice_pdf
@@ -120,17 +120,31 @@ def add_document(case_id):
     form = DocumentForm()
     if not form.validate_on_submit():
         return render_authority_case(case, document_form=form, status=422)
+    upload = form.file.data or None
+    data = upload.read(documents.max_bytes() + 1) if upload and upload.filename else None
     try:
         with transaction():
-            cases.add_document(current_organization_of_user(), case_id, kind=form.kind.data,
-                               title=form.title.data.strip(),
-                               reference=form.reference.data.strip())
+            documents.add_document(current_organization_of_user(), case_id,
+                                   kind=form.kind.data, title=form.title.data.strip(),
+                                   reference=form.reference.data.strip(),
+                                   filename=upload.filename if data is not None else None,
+                                   data=data)
     except DomainError as error:
         show_errors(form, error)
         return render_authority_case(cases.find_case(case_id), document_form=form,
                                      status=error.status)
     flash(_("The document is added to the case file."), "info")
     return redirect(url_for("case_pages.case_page", case_id=case_id), code=303)
+
+
+@bp.get("/cases/<id:case_id>/documents/<id:document_id>/file")
+@page_role_required("case_authority", "registry_admin")
+def document_file(case_id, document_id):
+    try:
+        return documents.download_response(documents.get_document_file(
+            current_organization_of_user(), case_id, document_id))
+    except DomainError:
+        abort(404)
 
 
 @bp.get("/cases/<id:case_id>/payment-notice.pdf")

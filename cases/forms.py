@@ -8,6 +8,7 @@ returns what ``cases.open_case`` takes. The use case checks the rules.
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from marshmallow import ValidationError
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -129,6 +130,7 @@ class DocumentForm(FlaskForm):
     kind = SelectField(_l("Document"), validators=[_required])
     title = StringField(_l("Title"), validators=[_required, Length(max=200)])
     reference = StringField(_l("Reference number"), validators=[_required, Length(max=200)])
+    file = FileField(_l("The document as a PDF (optional)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

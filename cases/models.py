@@ -101,9 +101,12 @@ class CompensationCase(HasStatus, db.Model):
 
 
 class CaseDocument(db.Model):
-    """A reference to one document of the case file (kind, title, reference number)."""
+    """A reference to one document of the case file (kind, title, reference number),
+    optionally with the document itself as a PDF (its bytes, size and SHA-256 kept in the
+    database, like evidence files, so a backup holds them whole)."""
 
     __tablename__ = "compensation_case_documents"
+    __table_args__ = (sa.CheckConstraint("size IS NULL OR size > 0", name="size_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("compensation_cases.id"), index=True)
@@ -112,6 +115,14 @@ class CaseDocument(db.Model):
     reference: Mapped[str] = mapped_column(sa.String(200))
     added_by_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    filename: Mapped[str | None] = mapped_column(sa.String(200))
+    size: Mapped[int | None] = mapped_column(sa.Integer)
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+
+    @property
+    def has_file(self) -> bool:
+        return self.sha256 is not None
 
 
 class CaseEvent(db.Model):

@@ -108,6 +108,9 @@ class CaseDocumentOut(BaseSchema):
     title = fields.String()
     reference = fields.String()
     added_at = fields.DateTime()
+    filename = fields.String(allow_none=True)
+    size = fields.Integer(allow_none=True)
+    sha256 = fields.String(allow_none=True)
 
 
 class CaseRetirementOut(BaseSchema):
