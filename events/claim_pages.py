@@ -34,7 +34,7 @@ def claims_list():
     return render_template("events/claims.html", claims=rows)
 
 
-def _factor_rows(form: ClaimForm) -> tuple[str, list[dict]]:
+def factor_rows(form) -> tuple[str, list[dict]]:
     """The factor set in force and each activity field with the unit and the factor (with its source) it is priced at."""
     with transaction():
         factor_set = factor_sets.current_factor_set()
@@ -48,7 +48,7 @@ def _factor_rows(form: ClaimForm) -> tuple[str, list[dict]]:
 
 
 def _new_claim_page(form: ClaimForm, status: int = 200):
-    version, rows = _factor_rows(form)
+    version, rows = factor_rows(form)
     return render_template("events/claim_new.html", form=form, factor_rows=rows,
                            factor_set_version=version), status
 
