@@ -44,15 +44,16 @@ def _done(view: dict, today: date) -> dict[str, bool]:
 
 def steps_of(view: dict, today: date) -> list[Step]:
     """Each step with its state; the first step not done (and not skipped) is current.
-    The commitment is skipped once it can no longer be made (the event ended, or an
-    actual footprint is in) without one."""
+    The estimate and the commitment are skipped when they were not made before the event
+    ended (or before an actual footprint came in): the host goes on to the actual one."""
     done = _done(view, today)
     if view["status"] == "neutral":
         done = {code: True for code in done} | {"commitment": done["commitment"]}
-    skipped = not done["commitment"] and (done["actual"] or today > view["end_date"])
+    over = done["actual"] or today > view["end_date"]
+    skipped = {code for code in ("estimate", "commitment") if over and not done[code]}
     steps, current_found = [], False
     for code, text in STEPS:
-        if code == "commitment" and skipped:
+        if code in skipped:
             state = "skipped"
         elif done[code]:
             state = "done"

@@ -258,3 +258,18 @@ def test_the_public_registry_lists_committed_and_neutral_events_only(client, app
     assert client.get("/registry/events?page=abc").status_code == 200
     assert 'href="/registry/events"' in client.get("/registry").text
     assert 'href="/registry/events"' in client.get("/").text
+
+
+def test_card_payment_without_stripe_is_refused_beside_the_choice_and_strangers_are_403(
+        client, host, held):
+    card = client.post(f"/events/{held}/offset", data={"payment_method": "stripe"},
+                       headers=EN)
+    assert card.status_code in (409, 422) and "field-errors" in card.text
+    assert db.session.query(Order).count() == 0
+    stranger = make_org("buyer")
+    sign_in(client, make_user(stranger))
+    for action, data in (("offset", {"payment_method": "bank_transfer"}),
+                         ("retire", {"quantity": "1"}), ("footprints", {"stage": "actual"}),
+                         ("retirements", {"retirement_id": "1"})):
+        assert client.post(f"/events/{held}/{action}", data=data).status_code == 403, action
+    assert db.session.query(Order).count() == 0
