@@ -12,9 +12,12 @@ and width. Set ``SCREENSHOTS=/some/dir`` to keep a PNG of each.
 import os
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
+from core import clock
 
 from e2e.conftest import (DESKTOP, PHONE, horizontal_overflow, new_page,
                           serious_accessibility_findings, sign_in)
@@ -60,6 +63,11 @@ PAGES = [
     Page("/cases", signed_in="authority", shows="#cases"),
     Page("/cases/new", signed_in="authority", shows="#case-form"),
     Page("/cases/{case}", signed_in="authority", shows="#payment-link"),
+    Page("/registry/events", shows="#public-events a[href^='/events/']"),
+    Page("/events/{committed_event}", shows="#disclosure"),
+    Page("/events", signed_in=True, shows="#events"),
+    Page("/events/new", signed_in=True, shows="#event-form"),
+    Page("/events/{own_event}", signed_in=True, shows="#commitment-preview"),
 ]
 
 WIDTHS = (("desktop", DESKTOP), ("phone", PHONE))
@@ -87,6 +95,17 @@ def seed(client) -> dict:
     claim = post(client, buyer, "/api/v1/claims", {
         "subject": "organization", "name": "吉林银行 2026 年办公运营",
         "period_start": "2026-01-01", "period_end": "2026-12-31", "footprint_kg": 5_000})
+    soon = clock.today_in_china() + timedelta(days=30)  # events still to be held
+    future = {"start_date": soon, "end_date": soon + timedelta(days=2)}
+    sports = make_org("buyer", name="吉林省体育局")
+    committed_event = make_event(sports, **future, name="长春国际马拉松")
+    own_event = make_event(buyer, **future, name="吉林银行绿色金融论坛")
+    for host, event_id in ((sports, committed_event), (buyer, own_event)):
+        post(client, host, f"/api/v1/events/{event_id}/footprints", {
+            "stage": "estimate", "inputs": {"electricity_kwh": 10_000, "meals": 300}})
+    committed = client.post(f"/api/v1/events/{committed_event}/commitment",
+                            headers=sports.headers)
+    assert committed.status_code == 200, committed.json
     court = make_authority()
     case = post(client, court, "/api/v1/compensation-cases",
                 case_body(obligor={"name": "谢某某"}, required_kg=800))
@@ -94,7 +113,8 @@ def seed(client) -> dict:
             "certificate": retirement["certificate_number"], "order": order["number"],
             "claim": claim["id"], "event": make_event(make_org("buyer", name="长春国际会展中心")),
             "case": case["id"], "payment_token": case["payment_link"].rsplit("/", 1)[1],
-            "authority_email": make_user(court)}
+            "authority_email": make_user(court),
+            "committed_event": committed_event, "own_event": own_event}
 
 
 def post(client, actor, url, body) -> dict:
