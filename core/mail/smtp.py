@@ -9,9 +9,15 @@ Settings (``core/config.py``, from the environment): ``MAIL_SERVER``, ``MAIL_POR
 import smtplib
 import ssl
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import formatdate, make_msgid
 
 from flask import current_app
+
+# Headers stay on one line up to RFC 5322's 998 characters: when CPython folds a Chinese
+# subject it splits the encoded words at a space, and readers drop that space (RFC 2047
+# ignores whitespace between encoded words), so "123号 将于" would arrive as "123号将于".
+POLICY = SMTP.clone(max_line_length=998)
 
 
 def is_configured() -> bool:
@@ -21,7 +27,7 @@ def is_configured() -> bool:
 def build(*, sender: str, recipient: str, subject: str, text: str, html: str | None,
           language: str, attachments: list[tuple[str, str, bytes]]) -> EmailMessage:
     """A MIME message: plain text with an HTML alternative, then the attachments."""
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = sender
     message["To"] = recipient
     message["Subject"] = subject
