@@ -25,8 +25,11 @@ class LanguageForm(FlaskForm):
     """The language of the user's pages and e-mail."""
 
     locale = SelectField(_l("Language of pages and e-mail"),
-                         choices=[(code, LANGUAGE_NAMES[code]) for code in LOCALES],
                          validators=[DataRequired(message=_l("This field is required."))])
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.locale.choices = [(code, LANGUAGE_NAMES[code]) for code in LOCALES]
 
 
 def remember_language() -> None:
