@@ -89,8 +89,9 @@ def test_a_refusing_server_means_retry_with_backoff_and_no_loss(smtp, seller_wit
         "delivered", 2, None)
 
 
-def test_an_unreachable_server_keeps_the_message_until_it_gives_up(app, smtp, seller_with_user):
-    seller, verifier, _email = seller_with_user
+def test_an_unreachable_server_keeps_the_message_until_it_gives_up(app, runner, smtp,
+                                                                    seller_with_user):
+    seller, verifier, email = seller_with_user
     reject(verifier, submit_request(seller))
     app.config.update(MAIL_PORT=1, MAIL_MAX_ATTEMPTS=2)  # nothing listens on port 1
     moment = clock.now()
@@ -102,6 +103,16 @@ def test_an_unreachable_server_keeps_the_message_until_it_gives_up(app, smtp, se
     [row] = messages()
     assert (row.status, row.attempts) == ("failed", 2)
     assert "Connection refused" in row.last_error or "Errno" in row.last_error
+    clock.set_now(moment + timedelta(days=1))
+    assert send_pending() == {"sent": 0, "failed": 0}  # failed for good: not tried again
+
+    listed = runner.invoke(args=["mail", "status", "--failed"])
+    assert "failed: 1" in listed.output
+    assert f"#{row.id} issuance_decided to {email} after 2 attempts" in listed.output
+    app.config["MAIL_PORT"] = smtp.port  # the operator fixes the setting and retries it
+    assert runner.invoke(args=["mail", "retry", str(row.id)]).exit_code == 0
+    assert send_pending() == {"sent": 1, "failed": 0}
+    assert len(smtp.to(email)) == 1
 
 
 def test_a_message_is_sent_once_by_repeated_and_concurrent_senders(app, smtp, seller_with_user):
