@@ -10,7 +10,8 @@ A domain names a template pair and gives plain values::
 ``<name>.html`` the simple HTML part (extend ``mail/layout.html``). Both are rendered under
 ``force_locale(recipient's locale)``, so ``_()``, ``|qty``, ``|money`` and ``|datetime``
 (Beijing time) speak the reader's language. Links are absolute: ``base_url`` (the
-``BASE_URL`` setting) is in the context of every message.
+``BASE_URL`` setting) is in the context of every message, with ``locale``, ``colon`` (the
+label colon of the reader's script, ``：`` or ``: ``) and ``to_user`` (sent to a user).
 """
 
 from collections.abc import Iterable
@@ -46,7 +47,8 @@ def users_of(organization_id: int) -> list[tuple[str, str]]:
 def _render(template: str, locale: str, context: dict) -> tuple[str, str, str]:
     env = current_app.jinja_env
     values = {"base_url": current_app.config["BASE_URL"], "locale": locale, "to_user": False,
-              **context}
+              # "金额：¥135.00" / "Amount: ¥135.00" — a label's colon in the reader's script.
+              "colon": "：" if locale == "zh" else ": ", **context}
     with force_locale(locale):
         text = env.get_template(f"{template}.txt")
         # The blocks of one template, rendered apart: a subject line and the plain body.

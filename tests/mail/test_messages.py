@@ -53,7 +53,7 @@ def test_a_bank_transfer_order_tells_each_user_in_their_language_with_the_notice
     [zh] = smtp.to(market["zh"])
     assert zh["Subject"] == f"订单 {order['number']} 待付款"
     body = text_of(zh)
-    assert order["bank_reference"] in body and "¥135.00" in body and "1.500 吨" in body
+    assert order["bank_reference"] in body and "金额：¥135.00" in body and "1.500 吨" in body
     assert format_datetime(expires, "zh") in body  # Beijing time, in Chinese
     assert "请准确填写转账附言" in body and "https://registry.test/orders/" in body
     assert order["bank_reference"] in html_of(zh)
@@ -65,7 +65,8 @@ def test_a_bank_transfer_order_tells_each_user_in_their_language_with_the_notice
     [en] = smtp.to(market["en"])
     assert en["Subject"] == f"Order {order['number']} awaits your payment"
     body = text_of(en)
-    assert "Quote the transfer reference exactly" in body and order["bank_reference"] in body
+    assert "Quote the transfer reference exactly" in body and "Amount: ¥135.00" in body
+    assert f"Transfer reference (附言): {order['bank_reference']}" in body
     assert format_datetime(expires, "en") in body and body.count("CST") >= 1
     assert [a.get_content_type() for a in en.iter_attachments()] == ["application/pdf"]
 
