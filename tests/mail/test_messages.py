@@ -6,13 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 
+from cases.jobs import remind_due_cases_job
 from core import clock
 from core.db import transaction
 from core.formatting import format_datetime
 from core.mail.sending import send_pending
 from core.models import Organization
-from core.people.models import User
 from core.people.users import find_user_by_email, set_locale
+from events.jobs import remind_due_claims
 from factories import (case_body, give, make_authority, make_event, make_listing, make_lot,
                        make_org, make_user, on_china_date)
 from market import issuance
@@ -180,9 +181,6 @@ def test_deadlines_30_days_ahead_are_told_once(client, smtp, court, app):
     before = len(smtp.received)
 
     on_china_date(date(2026, 5, 21))  # the case is due in 20 days; the event in a year
-    from cases.jobs import remind_due_cases_job
-    from events.jobs import remind_due_claims
-
     assert remind_due_cases_job() == 2 and remind_due_cases_job() == 0
     assert remind_due_claims() == 0
     on_china_date(date(2027, 5, 20))  # the event's offset deadline (2027-06-12) is 23 days on

@@ -2,7 +2,7 @@
 a real SMTP server, retried with backoff, never lost, never sent twice."""
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
