@@ -12,6 +12,7 @@ import smtplib
 from datetime import timedelta
 
 from flask import current_app
+from prometheus_client import Counter
 
 from core import outbox
 from core.db import transaction
@@ -20,6 +21,11 @@ from core.mail.models import OutgoingMessage
 
 #: Longer than a whole batch can take (each SMTP step times out after MAIL_TIMEOUT).
 LEASE = timedelta(minutes=15)
+# At /metrics beside the job counters (from the process that runs the jobs).
+MAIL_SENT = Counter("registry_mail_sent", "E-mail messages accepted by the SMTP server.")
+MAIL_FAILED = Counter("registry_mail_failed_attempts",
+                      "E-mail sending attempts that failed (each is retried or, after "
+                      "MAIL_MAX_ATTEMPTS, marked failed).")
 
 
 def _snapshot(message: OutgoingMessage) -> dict:
@@ -62,10 +68,12 @@ def send_pending(limit: int | None = None) -> dict[str, int]:
                                           f"{type(error).__name__}: {error}",
                                           max_attempts=config["MAIL_MAX_ATTEMPTS"])
                 outcome["failed"] += 1
+                MAIL_FAILED.inc()
             else:
                 with transaction():
                     outbox.record_success(OutgoingMessage, message["id"])
                 outcome["sent"] += 1
+                MAIL_SENT.inc()
     finally:
         _close(connection)
     return outcome

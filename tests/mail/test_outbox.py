@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from prometheus_client import REGISTRY
 
 from core import clock
 from core.db import db, transaction
@@ -44,7 +45,9 @@ def test_a_message_is_written_in_the_transaction_and_sent_after_commit(smtp, sel
     assert (queued.status, queued.attempts, queued.recipient) == ("pending", 0, email)
     assert smtp.received == []  # nothing leaves during the request
 
+    before = REGISTRY.get_sample_value("registry_mail_sent_total") or 0
     assert send_pending() == {"sent": 1, "failed": 0}
+    assert REGISTRY.get_sample_value("registry_mail_sent_total") == before + 1
     [message] = smtp.to(email)
     assert message["From"].addresses[0].addr_spec == "no-reply@registry.test"
     db.session.expire_all()
