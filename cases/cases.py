@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from cases import notifications
 from cases.models import AUTHORITY_KINDS, CaseDocument, CaseEvent, CompensationCase
 from cases.privacy import encrypt_id_number, hash_token, identity_in, mask_name, seal, unseal
 from core import clock
@@ -72,6 +73,7 @@ def open_case(authority: Organization, *, case_number: str, authority_name: str,
         obligor_masked_name=public_obligor_name(obligor["name"], obligor_org),
         obligor_organization_id=obligor_org.id if obligor_org else None,
         obligor_id_number_encrypted=encrypt_id_number(obligor.get("id_number")),
+        obligor_email=obligor.get("email"),
         damage_description=damage["description"], measured_loss_kg=damage["measured_loss_kg"],
         measuring_agency=damage["measuring_agency"], report_number=damage["report_number"],
         multiplier=damage["multiplier"], required_kg=required_kg, retired_kg=0,
@@ -91,7 +93,9 @@ def open_case(authority: Organization, *, case_number: str, authority_name: str,
     for document in documents:
         _add_document(case, authority, **document)
     db.session.flush()
-    return case, payment_link(token)
+    link = payment_link(token)
+    notifications.case_opened(case, link)
+    return case, link
 
 
 def public_obligor_name(name: str, organization: Organization | None) -> str:
@@ -261,7 +265,9 @@ def reissue_payment_link(organization: Organization, case_id: int) -> str:
     case.payment_link_encrypted = seal(payment_link(token))
     record_event(case, "payment_link_issued", organization_id=organization.id, reissued=True)
     db.session.flush()
-    return payment_link(token)
+    link = payment_link(token)
+    notifications.case_opened(case, link, reissued=True)
+    return link
 
 
 def current_payment_link(organization: Organization, case: CompensationCase) -> str | None:

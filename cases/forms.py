@@ -28,6 +28,7 @@ FIELD_OF = {
     ("required_kg",): "required_t", ("beneficiary_wording",): "beneficiary_wording",
     ("obligor", "name"): "obligor_name", ("obligor", "id_number"): "id_number",
     ("obligor", "organization_id"): "obligor_organization_id",
+    ("obligor", "email"): "obligor_email",
     ("damage", "description"): "damage_description",
     ("damage", "measured_loss_kg"): "measured_loss_t",
     ("damage", "measuring_agency"): "measuring_agency",
@@ -46,6 +47,8 @@ class CaseForm(FlaskForm):
         SelectChoice("organization", _l("An organisation"))])
     obligor_name = StringField(_l("Obligor's full name"), validators=[Length(max=200)])
     id_number = StringField(_l("Resident ID number"), validators=[Optional(), Length(max=32)])
+    obligor_email = StringField(_l("Obligor's e-mail address (optional)"),
+                                validators=[Optional(), Length(max=254)])
     obligor_organization_id = SelectField(_l("Obligor organisation"), coerce=int,
                                           validate_choice=False, validators=[Optional()])
     damage_description = TextAreaField(_l("Damage"), validators=[_required, Length(max=2000)])
@@ -97,6 +100,8 @@ class CaseForm(FlaskForm):
         else:
             obligor = {"name": self.obligor_name.data,
                        "id_number": self.id_number.data or None}
+        if (self.obligor_email.data or "").strip():
+            obligor["email"] = self.obligor_email.data.strip()
         return {
             "case_number": self.case_number.data, "authority_name": self.authority_name.data,
             "judgment_date": self.judgment_date.data.isoformat(),

@@ -53,6 +53,8 @@ class CompensationCase(HasStatus, db.Model):
     obligor_organization_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organizations.id"), index=True)
     obligor_id_number_encrypted: Mapped[str | None] = mapped_column(sa.Text)
+    # Where the obligor is told of the case and its payment link (optional; never public).
+    obligor_email: Mapped[str | None] = mapped_column(sa.String(254))
     # Holder of record of what is bought through the payment link: the obligor's own
     # organisation, or for a person an "individual" organisation with a masked name.
     payer_organization_id: Mapped[int | None] = mapped_column(

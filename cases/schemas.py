@@ -31,6 +31,8 @@ class ObligorIn(BaseSchema):
     name = Text(200, required=True)
     organization_id = Id(load_default=None, allow_none=True)
     id_number = fields.String(load_default=None, allow_none=True)
+    # Where the obligor is told of the case and its payment link (optional, never public).
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
 
     @pre_load
     def _normalise(self, data, **kwargs):
@@ -38,6 +40,8 @@ class ObligorIn(BaseSchema):
             data = {**data, "id_number": data["id_number"].strip().upper() or None}
         if isinstance(data, dict) and isinstance(data.get("name"), str):
             data = {**data, "name": data["name"].strip()}
+        if isinstance(data, dict) and isinstance(data.get("email"), str):
+            data = {**data, "email": data["email"].strip() or None}
         return data
 
     @validates("id_number")
@@ -178,7 +182,8 @@ class CaseFullOut(CaseOut):
     obligor = fields.Function(lambda c: {
         "name": c.obligor_name, "masked_name": c.obligor_masked_name,
         "organization_id": c.obligor_organization_id,
-        "id_number": decrypt_id_number(c.obligor_id_number_encrypted)})
+        "id_number": decrypt_id_number(c.obligor_id_number_encrypted),
+        "email": c.obligor_email})
 
 
 class CaseCreatedOut(CaseFullOut):

@@ -74,6 +74,19 @@ def from_environment() -> dict:
         "METRICS_PUBLIC": _flag("METRICS_PUBLIC"),
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
         "METRICS_ALLOWED_ADDRESSES": os.environ.get("METRICS_ALLOWED_ADDRESSES", ""),
+        # Outgoing e-mail through SMTP (docs/operations.md, "Mail"). Without MAIL_SERVER
+        # messages wait in the outbox. MAIL_USE_TLS: STARTTLS; MAIL_USE_SSL: implicit TLS.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": bool(_flag("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": bool(_flag("MAIL_USE_SSL")),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER",
+                                              "碳惠吉林 <no-reply@tanhui.jl.gov.cn>"),
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 20),
+        "MAIL_BATCH_SIZE": _int("MAIL_BATCH_SIZE", 20),
+        "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 12),
     }
 
 

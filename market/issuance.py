@@ -7,7 +7,7 @@ from core.db import db
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core import clock
 from core.labels import label
-from market import ledger, numbering
+from market import ledger, notifications, numbering
 from market.errors import AlreadyIssued, MethodologyNotFiled
 from market.models import IssuanceRequest, Lot, Methodology, SerialBlock
 
@@ -97,6 +97,7 @@ def verify_issuance_request(verifier, request_id: int, *, decision, verified_kg,
     else:
         request.mark_rejected(verifier.id, report_ref, clock.now())
     db.session.flush()
+    notifications.issuance_decided(request)
     return request
 
 

@@ -121,6 +121,18 @@ def test_bad_input_is_refused_beside_its_field_in_both_languages(client, court, 
     assert db.session.query(CompensationCase).count() == 0
 
 
+def test_the_obligor_email_is_kept_for_the_case_mail_and_a_bad_one_refused(client, court):
+    case_id = open_case(client, obligor_email=" zhang.sanfeng@example.cn ")
+    assert db.session.get(CompensationCase, case_id).obligor_email == "zhang.sanfeng@example.cn"
+    for headers in ({}, EN):
+        refused = client.post("/cases/new", data=case_form(case_number="(2026)吉01刑初8号",
+                                                           obligor_email="not-an-address"),
+                              headers=headers)
+        assert refused.status_code == 422
+        assert re.search(r'<ul class="field-errors" id="obligor_email-errors">', refused.text)
+    assert db.session.query(CompensationCase).count() == 1
+
+
 def test_a_case_number_twice_is_refused_beside_the_case_number(client, court):
     open_case(client)
     again = client.post("/cases/new", data=case_form(), headers=EN)
