@@ -15,5 +15,5 @@ def init_app(app, api) -> None:
     api.register_blueprint(routes.wellknown)
     api.register_blueprint(routes.blp)
     api.register_blueprint(routes.exports)
-    app.register_blueprint(pages.bp)
+    pages.init_app(app)
     issuance_checks.register("claim_check", gate.DoubleClaimGate())
