@@ -86,3 +86,17 @@ def test_exports_and_the_verification_body_are_documented(client):
     assert body["multipart/form-data"]["schema"]["required"] == ["file"]
     missing = client.post("/api/v1/certificates/verification")
     assert missing.status_code == 422 and "file" in missing.json["errors"]
+
+
+def test_a_nullable_nested_object_is_that_object_or_null(client):
+    """Schemathesis sent ``"retirement": {"\\u001a\\u00f8": …}``: the document's any-object
+    branch of the nullable ``retirement`` allowed it, the API (rightly) refused it."""
+    from factories import make_org
+
+    branches = spec_of(client)["components"]["schemas"]["OrderIn"]["properties"]["retirement"]
+    assert {"type": "object", "nullable": True, "enum": [None]} in branches["anyOf"]
+    buyer = make_org("buyer")
+    response = client.post("/api/v1/orders", headers=buyer.headers, json={
+        "payment_method": "bank_transfer", "retirement": {"\u001a\u00f8": -3.7e16},
+        "items": [{"quantity_kg": 1000, "listing_id": 1}]})
+    assert response.status_code == 422 and "retirement" in response.json["errors"]
