@@ -2,21 +2,21 @@
 document says which strings the API refuses (issue 15; docs/hostile-input.md).
 
 Every string field of an input schema built on ``core.schemas.BaseSchema`` (not the
-``…Out`` classes) — bodies and query parameters alike — gets the pattern of its kind (``Text``: single line, ``MultilineText``,
-``Name``; plain strings by their key as ``BaseSchema`` decides). The patterns are exact:
-a string matches its pattern if and only if ``core.text.problem(value, kind)`` is ``None``
-(tests/hostile/test_text_patterns.py). They are ECMA-262 and Python ``re`` alike (``\\uXXXX``
-escapes of the BMP only), and exact but for two points a BMP-only character class cannot
-say, both about names: the zero-width joiner between two emoji (👨‍👩‍👧) is accepted but
-the pattern refuses every joiner, and private-use or unassigned code points beyond the BMP
-are refused but the pattern lets them through. (Schemathesis 4.32 rewrites astral
-characters of a pattern into ``\\U`` escapes its own ECMA-262 check then rejects.)
+``…Out`` classes) — bodies and query parameters alike — gets the pattern of its kind
+(``Text``: single line, ``MultilineText``, ``Name``; plain strings by their key, as
+``BaseSchema`` decides). A string matches its pattern if and only if
+``core.text.problem(value, kind)`` is ``None`` (tests/hostile/test_text_patterns.py),
+but for two points a character class of BMP escapes (``\\uXXXX``: ECMA-262 and Python
+``re`` alike) cannot say, both about names: the zero-width joiner between two emoji
+(👨‍👩‍👧) is accepted but the pattern refuses every joiner, and private-use or unassigned
+code points beyond the BMP are refused but the pattern lets them through. (Schemathesis
+4.32 rewrites astral characters of a pattern into ``\\U`` escapes its own ECMA-262 check
+then rejects.)
 Unassigned means unassigned in this Python's Unicode database
 (``unicodedata.unidata_version``).
 """
 
 import re
-import sys
 import unicodedata
 from functools import lru_cache
 
@@ -36,7 +36,7 @@ def _forbidden(kind: str) -> set[int]:
     names = set(bmp)
     names.update(cp for cp in range(0x2060, 0x2065))
     names.update((0x200B, 0x200C, 0xFEFF))
-    names.update(cp for cp in _unprintable() if cp <= 0xFFFF)
+    names.update(_unprintable())
     return names
 
 
@@ -49,8 +49,8 @@ def _bmp_forbidden(kind: str) -> set[int]:
 
 @lru_cache(maxsize=1)
 def _unprintable() -> frozenset[int]:
-    """Private-use and unassigned code points (surrogates are refused already)."""
-    return frozenset(cp for cp in range(sys.maxunicode + 1)
+    """Private-use and unassigned code points of the BMP (surrogates left out, as above)."""
+    return frozenset(cp for cp in range(0x10000)
                      if not 0xD800 <= cp <= 0xDFFF
                      and unicodedata.category(chr(cp)) in ("Co", "Cn"))
 
