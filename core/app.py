@@ -37,7 +37,8 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.PROJECT_ROOT / "migrations"))
     api = errors.RegistryApi(app, spec_kwargs={"servers": [{"url": app.config["BASE_URL"]}]})
-    api.register_converter(IdConverter, lambda c: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
+    api.register_converter(IdConverter,
+                           lambda c: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     text_patterns.init_app(api)  # the text rule as `pattern`s in the OpenAPI document
     openapi_nullable.init_app(api)  # a nullable nested schema: that schema or null

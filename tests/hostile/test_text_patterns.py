@@ -71,7 +71,8 @@ def test_a_serial_that_is_not_one_is_refused_and_documented_as_such(client):
 def test_footprint_quantities_are_documented_as_numbers(client):
     schemas = spec_of(client)["components"]["schemas"]
     inputs = schemas["FootprintInputs"]["properties"]
-    assert inputs["electricity_kwh"]["type"] == "number" and inputs["electricity_kwh"]["minimum"] == 0
+    kwh = inputs["electricity_kwh"]
+    assert kwh["type"] == "number" and kwh["minimum"] == 0
     assert re.search(schemas["Factor_electricity"]["properties"]["value"]["pattern"], "0.4671")
 
 
