@@ -2,7 +2,10 @@
 
 Everything here reads files from strangers, so nothing may raise anything but
 ``NotACertificatePdf`` (or ``JSONRefused`` for a credential that is not strict JSON), and
-nothing may grow without bound: the attachment is inflated by a bounded decompressor.
+nothing may grow without bound: the attachment is inflated by a bounded decompressor, and
+every stream pyHanko inflates itself (object streams, cross-reference streams, metadata,
+certificates) is bounded by ``DECODE_LIMITS`` — a stream that would inflate past its limit
+(a decompression bomb) makes the file ``NotACertificatePdf``, before the memory is spent.
 A PDF is the registry's only when its signer certificate is one of the published PDF
 signing certificates (compared by the SHA-256 of its DER encoding).
 """
@@ -15,6 +18,10 @@ from asn1crypto import x509 as asn1_x509
 from flask_babel import gettext as _
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.decode_limits import (DEFAULT_PURPOSE_LIMITS, DecodeLimits,
+                                             DecodePurpose, DocumentDecodeBudget,
+                                             StreamDecodeLimits)
+from pyhanko.pdf_utils.misc import PdfDecodeLimitError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
@@ -29,13 +36,47 @@ ATTACHMENT_NAME = "credential.json"
 MAX_ATTACHMENT_BYTES = 1024 * 1024
 
 
+MiB = 1024 * 1024
+# What pyHanko may inflate of one uploaded PDF (at most 10 MiB). The registry's own
+# certificates decode to well under 1 MiB per stream and a few MiB in all (fonts are
+# subset); these limits leave room for that and refuse a bomb after a few MiB instead of
+# pyHanko's defaults for any document (256 MiB a stream, 64 MiB an object stream, 100 ×
+# the file — 1 GiB for 10 MiB — in all).
+MAX_STREAM_BYTES = 16 * MiB
+MAX_OBJECT_STREAM_BYTES = 4 * MiB
+MAX_DECODED_BYTES = 32 * MiB
+DECODE_LIMITS = DecodeLimits(
+    per_stream=StreamDecodeLimits(max_ratio=1100, ratio_floor=MiB,
+                                  max_output_size=MAX_STREAM_BYTES),
+    per_purpose={
+        **DEFAULT_PURPOSE_LIMITS,
+        DecodePurpose.OBJECT_STREAM: StreamDecodeLimits(
+            max_ratio=100, ratio_floor=MiB, max_output_size=MAX_OBJECT_STREAM_BYTES),
+        DecodePurpose.XREF_STREAM: StreamDecodeLimits(
+            max_ratio=100, ratio_floor=MiB, max_output_size=MAX_OBJECT_STREAM_BYTES),
+        DecodePurpose.XMP_METADATA: StreamDecodeLimits(max_ratio=None, max_output_size=MiB),
+    },
+    document_budget=DocumentDecodeBudget(base_allowance=MAX_DECODED_BYTES, max_ratio=3),
+)
+
+
 class NotACertificatePdf(ValueError):
     """The file is not a PDF, or carries no readable embedded credential."""
 
 
+def _bomb(error: PdfDecodeLimitError) -> NotACertificatePdf:
+    refused = NotACertificatePdf(_("The PDF holds a stream that inflates beyond what a "
+                                   "certificate needs (a decompression bomb)."))
+    refused.__cause__ = error
+    return refused
+
+
 def read_pdf(data: bytes) -> PdfFileReader:
+    """A pyHanko reader of ``data`` whose every stream decode is bounded (``DECODE_LIMITS``)."""
     try:
-        return PdfFileReader(io.BytesIO(data), strict=False)
+        return PdfFileReader(io.BytesIO(data), strict=False, decode_limits=DECODE_LIMITS)
+    except PdfDecodeLimitError as error:
+        raise _bomb(error) from error
     except Exception as error:  # pyHanko raises many kinds for broken files
         raise NotACertificatePdf(_("Not a readable PDF.")) from error
 
@@ -85,6 +126,8 @@ def embedded_credential(reader: PdfFileReader) -> dict:
                                        name=ATTACHMENT_NAME))
     except NotACertificatePdf:
         raise
+    except PdfDecodeLimitError as error:
+        raise _bomb(error) from error
     except Exception as error:  # a broken PDF fails in many ways inside pyHanko
         raise NotACertificatePdf(_("No readable %(name)s attachment.",
                                    name=ATTACHMENT_NAME)) from error
@@ -120,7 +163,8 @@ def load_certificates(pem: bytes) -> list[x509.Certificate]:
 def check_pdf_signature(reader: PdfFileReader, trusted_certificates=()) -> list[str]:
     """Errors of the PDF's signature: missing, broken, not covering the whole file, or not
     made with one of ``trusted_certificates`` (the registry's published signing
-    certificates; required — without them no PDF is the registry's)."""
+    certificates; required — without them no PDF is the registry's). A stream that inflates
+    past ``DECODE_LIMITS`` is ``NotACertificatePdf``."""
     trusted = {certificate_fingerprint(c) for c in trusted_certificates}
     try:
         signatures = reader.embedded_signatures
@@ -132,6 +176,8 @@ def check_pdf_signature(reader: PdfFileReader, trusted_certificates=()) -> list[
             asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
             for c in trusted_certificates if isinstance(c, x509.Certificate)])
         status = validate_pdf_signature(signature, context)
+    except PdfDecodeLimitError as error:
+        raise _bomb(error) from error
     except Exception:  # a corrupted /Contents, /ByteRange or CMS structure
         return [_("The PDF signature cannot be read (the file is damaged or altered).")]
     errors = []

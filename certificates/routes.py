@@ -43,7 +43,12 @@ class Verification(MethodView):
     @public
     @blp.doc(description="Body: a credential JSON (bare or as returned by GET "
                          "/certificates/{number}), or multipart/form-data with a PDF or JSON "
-                         "file in the field `file`.")
+                         "file in the field `file`.",
+             requestBody={"required": True, "content": {
+                 "application/json": {"schema": {"type": "object"}},
+                 "multipart/form-data": {"schema": {
+                     "type": "object", "required": ["file"], "additionalProperties": False,
+                     "properties": {"file": {"type": "string", "format": "binary"}}}}}})
     @blp.response(200, VerificationOut)
     def post(self):
         upload = request.files.get("file")

@@ -72,9 +72,9 @@ def verify_upload(data: bytes) -> dict:
         try:
             reader = pdf_files.read_pdf(data)
             credential = pdf_files.embedded_credential(reader)
+            pdf_errors = pdf_files.check_pdf_signature(reader, registry_pdf_certificates())
         except pdf_files.NotACertificatePdf as error:
             raise Invalid(str(error), {"file": [str(error)]}) from error
-        pdf_errors = pdf_files.check_pdf_signature(reader, registry_pdf_certificates())
         result = verify_credential(credential)
         result["checks"]["pdf_signature"] = "failed" if pdf_errors else "passed"
         result["errors"] = pdf_errors + result["errors"]

@@ -167,7 +167,10 @@ def verify(args) -> int:
             certificates = load_certificates(read_source(source, "the PDF signing certificates"))
         except NotACertificatePdf as error:
             raise Unreadable(f"cannot load the PDF signing certificates: {error}") from error
-        pdf_errors = check_pdf_signature(reader, certificates)
+        try:
+            pdf_errors = check_pdf_signature(reader, certificates)
+        except NotACertificatePdf as error:  # a stream inflating past the limits
+            raise Unreadable(str(error)) from error
         print(f"  PDF signature: {'failed' if pdf_errors else 'passed'}")
         errors += pdf_errors
     signature_errors = check_signature(credential, method_keys)

@@ -7,7 +7,7 @@ from flask_migrate import Migrate
 from werkzeug.routing import IntegerConverter
 
 from core import config as config_module
-from core import errors, i18n, request_guard, strict_json
+from core import errors, i18n, openapi_nullable, request_guard, strict_json, text_patterns
 from core.db import db
 from core.schemas import MAX_ID
 
@@ -37,8 +37,11 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.PROJECT_ROOT / "migrations"))
     api = errors.RegistryApi(app, spec_kwargs={"servers": [{"url": app.config["BASE_URL"]}]})
-    api.register_converter(IdConverter, lambda c: {"type": "integer", "minimum": 1})
+    api.register_converter(IdConverter,
+                           lambda c: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    text_patterns.init_app(api)  # the text rule as `pattern`s in the OpenAPI document
+    openapi_nullable.init_app(api)  # a nullable nested schema: that schema or null
     errors.init_app(app, api)
     request_guard.init_app(app)  # the text rule for paths, query strings and forms
 

@@ -17,6 +17,16 @@ CHUNK = 64 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def export_responses(page_schema: str) -> dict:
+    """The OpenAPI 200 of a list route with ``?format=``: the JSON page (component
+    ``page_schema``) or one of the files (``@blp.doc(responses=export_responses(…))``)."""
+    return {"200": {"content": {
+        "application/json": {"schema": {"$ref": f"#/components/schemas/{page_schema}"}},
+        "text/csv": {"schema": {"type": "string"}},
+        XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+    }}}
+
+
 def _disposition(filename: str) -> str:
     return f'attachment; filename="{filename}"'
 

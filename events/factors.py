@@ -74,7 +74,8 @@ def _factor_schema(source: str) -> type[Schema]:
     unit = f"kg CO2e/{ACTIVITY_UNITS[source]}"
     return _Strict.from_dict(
         {
-            "value": fields.String(required=True, validate=_check_value),
+            "value": fields.String(required=True, validate=_check_value, metadata={
+                "pattern": f"^{_VALUE_PATTERN.pattern}$"}),
             "unit": fields.String(required=True, validate=validate.Equal(unit)),
             "basis": _text(required=True),
             "year": fields.Integer(required=True, strict=True, validate=validate.Range(1990, 2100)),

@@ -55,6 +55,12 @@ class Quantity(fields.Field):
         "too_precise": N_("Must have at most %(decimals)s decimal places."),
     }
 
+    def __init__(self, **kwargs):
+        # A plain Field is documented as any value; say it is a bounded number.
+        metadata = {"type": "number", "minimum": 0, "maximum": float(MAX_QUANTITY),
+                    **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
     def make_error(self, key: str, **kwargs) -> ValidationError:
         """The message in the reader's language, its values filled in."""
         return ValidationError(_(self.error_messages[key], max=f"{MAX_QUANTITY:f}",

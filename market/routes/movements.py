@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from core.auth import current_organization, public, require_role
 from core.db import db
+from core.exports import export_responses
 from core.idempotency import idempotent
 from core.schemas import page_of
 from market import exports, retirements, transfers
@@ -37,6 +38,7 @@ class Retirements(MethodView):
     @public
     @blp.arguments(RetirementArgs(), location="query")
     @blp.response(200, RetirementPage)
+    @blp.doc(responses=export_responses("RetirementPage"))
     def get(self, args):
         return retirement_list(args)
 

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from core.auth import current_organization, public, require_role
 from core.db import db, transaction
+from core.exports import export_responses
 from core.errors import Invalid
 from core.schemas import page_of, page_schema
 from market import evidence, exports, holdings, issuance, issuance_checks, ledger, lots
@@ -104,6 +105,7 @@ class Lots(MethodView):
     @public
     @blp.arguments(LotArgs(), location="query")
     @blp.response(200, LotPage)
+    @blp.doc(responses=export_responses("LotPage"))
     def get(self, args):
         page, per_page = args.pop("page"), args.pop("per_page")
         fmt = args.pop("format", None)

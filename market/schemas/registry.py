@@ -266,7 +266,8 @@ class RetirementArgs(PageArgs):
     organization = fields.String(validate=validate.Length(max=200))
     lot_code = fields.String(validate=validate.Length(max=64))
     number = fields.String(validate=validate.Length(max=32))
-    serial = fields.String(validate=validate.Length(max=80))
+    serial = fields.String(validate=validate.Length(max=80), metadata={
+        "pattern": "^[A-Za-z0-9]+(-[A-Za-z0-9]+)*-[0-9]{1,12}$"})  # retirements.SERIAL
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
     after = fields.String(validate=validate.Length(max=40))
