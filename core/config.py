@@ -95,5 +95,5 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024 + 64 * 1024,
     # Imported and wired in this order, lowest layer first, so a layer's signal receivers
     # and audit checks are registered before those of the layers above it.
-    "DOMAINS": ("market", "tlog", "certificates", "events", "cases"),
+    "DOMAINS": ("market", "tlog", "certificates", "events", "cases", "interop"),
 }

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-RANK = {"core": 0, "market": 1, "tlog": 2, "certificates": 3, "events": 4, "cases": 4}
+RANK = {"core": 0, "market": 1, "tlog": 2, "certificates": 3, "events": 4, "cases": 4,
+        "interop": 4}
 
 
 def _modules():
