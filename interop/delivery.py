@@ -41,7 +41,7 @@ BATCH = 100
 
 def backoff(attempts: int) -> timedelta:
     """Wait after the ``attempts``-th failed attempt: 5 s × 4^(attempts-1), ≤ 10 h."""
-    return min(FIRST_BACKOFF * 4 ** (attempts - 1), MAX_BACKOFF)
+    return min(FIRST_BACKOFF * 4 ** min(attempts - 1, 16), MAX_BACKOFF)
 
 
 def _claim(limit: int) -> list[int]:

@@ -20,7 +20,8 @@ class Receiver:
                 with receiver.lock:
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
                     if status < 300:
-                        receiver.received.append((dict(self.headers), body))
+                        receiver.received.append(
+                            ({k.lower(): v for k, v in self.headers.items()}, body))
                 self.send_response(status)
                 self.send_header("content-length", "0")
                 self.end_headers()
