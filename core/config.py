@@ -74,6 +74,15 @@ def from_environment() -> dict:
         "METRICS_PUBLIC": _flag("METRICS_PUBLIC"),
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
         "METRICS_ALLOWED_ADDRESSES": os.environ.get("METRICS_ALLOWED_ADDRESSES", ""),
+        # 互联互通 (INTEROP.md §1): how this registry names itself to its peers; the region
+        # is a GB/T 2260 code (220000: Jilin province).
+        "REGISTRY_NAME_ZH": os.environ.get("REGISTRY_NAME_ZH", "碳惠吉林碳普惠登记簿"),
+        "REGISTRY_NAME_EN": os.environ.get("REGISTRY_NAME_EN",
+                                           "Tanhui Jilin Carbon-Inclusion Registry"),
+        "REGISTRY_REGION": os.environ.get("REGISTRY_REGION", "220000"),
+        # Calls to peers (pinning, claim checks): seconds per call and the largest answer read.
+        "PEER_TIMEOUT_SECONDS": _int("PEER_TIMEOUT_SECONDS", 5),
+        "PEER_MAX_RESPONSE_BYTES": _int("PEER_MAX_RESPONSE_BYTES", 1024 * 1024),
     }
 
 
