@@ -15,6 +15,15 @@ def deliver(workers: int) -> None:
     click.echo(f"{delivery.deliver_until_idle(workers=workers)} deliveries made")
 
 
+@interop_cli.command("witness")
+def witness_peers() -> None:
+    """Cosign every pinned peer's newest checkpoint (refusing split views)."""
+    from interop import witness
+
+    for api_base, outcome in witness.witness_all().items():
+        click.echo(f"{api_base}: {outcome}")
+
+
 def init_app(app) -> None:
     if "interop" in app.cli.commands:  # part A's group: add ours to it
         for name, command in interop_cli.commands.items():
