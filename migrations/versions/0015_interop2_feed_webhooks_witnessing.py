@@ -3,7 +3,8 @@
 The feed is numbered under the single ``interop_feed_head`` row (inserted here), so
 cursors stay stable; webhook deliveries and their attempts are the outbox; witnessed
 checkpoints (one per log and size: a witness never cosigns two roots for one size),
-split views refused, and cosignatures collected from peers' witnesses.
+split views refused, cosignatures collected from peers' witnesses, and this registry's
+subscriptions to peers' feeds with what they reported.
 
 Revision ID: 0015_interop2
 Revises: 0014
@@ -124,10 +125,47 @@ def upgrade():
     )
     with op.batch_alter_table('interop_webhook_attempts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_interop_webhook_attempts_delivery_id'), ['delivery_id'], unique=False)
+    op.create_table('interop_peer_reports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('peer_did', sa.String(length=300), nullable=False),
+    sa.Column('event_id', sa.String(length=64), nullable=False),
+    sa.Column('type', sa.String(length=64), nullable=False),
+    sa.Column('subject', sa.String(length=128), nullable=False),
+    sa.Column('time', core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ledger_seq', sa.BigInteger(), nullable=True),
+    sa.Column('quantity_kg', sa.BigInteger(), nullable=True),
+    sa.Column('data', sa.Text(), nullable=False),
+    sa.Column('received_at', core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_interop_peer_reports')),
+    sa.UniqueConstraint('peer_did', 'event_id', name='uq_interop_peer_reports_peer_event')
+    )
+    with op.batch_alter_table('interop_peer_reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_interop_peer_reports_peer_did'), ['peer_did'], unique=False)
 
+    op.create_table('interop_peer_subscriptions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('peer_did', sa.String(length=300), nullable=False),
+    sa.Column('inbound_key', sa.String(length=43), nullable=False),
+    sa.Column('remote_endpoint_id', sa.Integer(), nullable=False),
+    sa.Column('types', sa.Text(), nullable=False),
+    sa.Column('secret', sa.String(length=100), nullable=False),
+    sa.Column('created_at', core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_interop_peer_subscriptions')),
+    sa.UniqueConstraint('inbound_key', name=op.f('uq_interop_peer_subscriptions_inbound_key'))
+    )
+    with op.batch_alter_table('interop_peer_subscriptions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_interop_peer_subscriptions_peer_did'), ['peer_did'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('interop_peer_subscriptions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_interop_peer_subscriptions_peer_did'))
+
+    op.drop_table('interop_peer_subscriptions')
+    with op.batch_alter_table('interop_peer_reports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_interop_peer_reports_peer_did'))
+
+    op.drop_table('interop_peer_reports')
     with op.batch_alter_table('interop_webhook_attempts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_interop_webhook_attempts_delivery_id'))
 
