@@ -83,6 +83,8 @@ def from_environment() -> dict:
         # Calls to peers (pinning, claim checks): seconds per call and the largest answer read.
         "PEER_TIMEOUT_SECONDS": _int("PEER_TIMEOUT_SECONDS", 5),
         "PEER_MAX_RESPONSE_BYTES": _int("PEER_MAX_RESPONSE_BYTES", 1024 * 1024),
+        # The double-claim gate asks no further peers once this many seconds have passed.
+        "PEER_CHECK_BUDGET_SECONDS": _int("PEER_CHECK_BUDGET_SECONDS", 20),
     }
 
 

@@ -7,9 +7,14 @@ into issuance through ``market.issuance_checks``; market never imports it.
 
 
 def init_app(app, api) -> None:
-    """Wire interop: the well-known description, the peers API and its models."""
-    from interop import feed_wiring, models, routes  # noqa: F401 (models: tables)
+    """Wire interop: the well-known description, the peers and claim-check API, and the
+    double-claim gate in market's issuance hook."""
+    from interop import feed_wiring, gate, labels, models, pages, routes  # noqa: F401 (models: tables)
+    from market import issuance_checks
 
     api.register_blueprint(routes.wellknown)
     api.register_blueprint(routes.blp)
-    feed_wiring.init_app(app, api)  # part B: change feed, webhooks, witnessing (§3, §6)
+    api.register_blueprint(routes.exports)
+    app.register_blueprint(pages.bp)
+    issuance_checks.register("claim_check", gate.DoubleClaimGate())
+    feed_wiring.init_app(app, api)  # part B: change feed, webhooks, witnessing (§3, §6, §7)

@@ -4,7 +4,7 @@
 def init_app(app, api) -> None:
     from core.jobs import register_job
     from interop import delivery, feed, feed_models, feed_routes, witness_models  # noqa: F401
-    from interop import cli_feed, inbound_models, inbound_routes, labels  # noqa: F401
+    from interop import cli_feed, feed_labels, inbound_models, inbound_routes  # noqa: F401
     from interop import peer_pages, witness, witness_routes
     from tlog import checkpoints
 

@@ -1,8 +1,11 @@
 """Interop's input and output shapes (API.md "互联互通", INTEROP.md)."""
 
-from marshmallow import fields, validate
+from marshmallow import INCLUDE, ValidationError, fields, validate, validates_schema
 
-from core.schemas import BaseSchema
+from core.i18n import N_
+from core.schemas import MAX_KG, BaseSchema, StrictInt
+from market.models.issuance import SCENARIOS
+from market.schemas.registry import MAX_RECORD_HASHES, REGION_CODE, SHA256_HEX
 
 HTTP_URL = validate.URL(schemes={"http", "https"}, require_tld=False)
 
@@ -73,3 +76,48 @@ class PeerOut(BaseSchema):
 class PeerListOut(BaseSchema):
     items = fields.List(fields.Nested(PeerOut))
     total = fields.Integer()
+
+
+class ScopeIn(BaseSchema):
+    """A claim scope as registries exchange it (INTEROP.md §5)."""
+
+    operator_credit_code = fields.String(allow_none=True, load_default=None,
+                                         validate=validate.Regexp(r"^[0-9A-Z]{18}\Z"))
+    scenario = fields.String(required=True, validate=validate.OneOf(SCENARIOS))
+    methodology_code = fields.String(allow_none=True, validate=validate.Length(max=32))
+    regions = fields.List(fields.String(validate=REGION_CODE), required=True,
+                          validate=validate.Length(min=1, max=50))
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    records_root = fields.String(allow_none=True, validate=SHA256_HEX)
+
+
+class ClaimCheckIn(BaseSchema):
+    scope = fields.Nested(ScopeIn, required=True)
+    record_hashes = fields.List(fields.String(validate=SHA256_HEX), load_default=list,
+                                validate=validate.Length(max=MAX_RECORD_HASHES))
+    nonce = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{16,128}\Z"),
+                          metadata={"description": "Echoed in the signed answer."})
+
+
+class SignedDocumentOut(BaseSchema):
+    """A W3C VC 2.0 secured with an eddsa-jcs-2022 DataIntegrityProof."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+class RangeIn(BaseSchema):
+    lot_code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    serial_start = StrictInt(required=True, minimum=1, maximum=MAX_KG)
+    serial_end = StrictInt(required=True, minimum=1, maximum=MAX_KG)
+
+    @validates_schema
+    def _ordered(self, data, **kwargs):
+        if data.get("serial_end", 0) < data.get("serial_start", 0):
+            raise ValidationError(N_("The end must not be before the start."), "serial_end")
+
+
+class StatementIn(BaseSchema):
+    ranges = fields.List(fields.Nested(RangeIn), required=True,
+                         validate=validate.Length(min=1, max=20))
