@@ -10,7 +10,7 @@ from core.db import db
 from interop import inbound, peers
 from interop.witness_models import Cosignature, SplitView, WitnessedCheckpoint
 
-bp = Blueprint("interop_pages", __name__, template_folder="templates")
+bp = Blueprint("interop_peer_pages", __name__, template_folder="templates")
 
 
 def _peer_view(peer) -> dict:
@@ -37,6 +37,6 @@ def peers_page():
     witnesses = db.session.execute(
         sa.select(Cosignature.witness_name, sa.func.max(Cosignature.tree_size))
         .group_by(Cosignature.witness_name).order_by(Cosignature.witness_name)).all()
-    return render_template("interop/peers.html",
+    return render_template("interop/peer_registries.html",
                            peers=[_peer_view(p) for p in peers.list_peers()],
                            witnesses=witnesses)
