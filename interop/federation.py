@@ -8,16 +8,17 @@ files in the work directory, or the PostgreSQL databases named by
 (``FEDERATION_PORT_JL`` / ``_LN``, default 5101 / 5102), pins each as the other's peer and
 runs the scenario over real HTTP:
 
-1. a lot is issued in 吉林 and a buyer retires part of it (a certificate);
+1. a scenario operator's lot is issued in 吉林 with its claim scope; the same scope asked
+   of 辽宁 is refused by the double-claim gate (409) with 吉林's signed answer, which
+   verifies offline; a buyer in 吉林 retires part of the lot (a certificate);
 2. 辽宁 subscribes to 吉林's feed; 吉林's webhook delivers the retirement, 辽宁 verifies it
    with standardwebhooks and shows it on ``/interop``;
-3. 辽宁 verifies 吉林's certificate offline, with the DID document it pinned;
+3. 辽宁 verifies 吉林's certificate and a status statement offline, with the DID document
+   it pinned for 吉林;
 4. each cosigns the other's checkpoint; each log serves the other's cosignature and the
    monitor passes with ``--witnesses 1``;
 5. a forged second checkpoint of the size 辽宁 cosigned is refused and kept as evidence.
 
-Still to wire once part A's gate is merged: the same claim scope requested in 辽宁 is
-refused with 吉林's signed answer; 辽宁 checks a 吉林 status statement offline.
 It prints each step and exits 0 when all held. tests/interop/test_federation.py runs the
 same ``run_scenario`` on SQLite and on PostgreSQL.
 """
@@ -139,28 +140,52 @@ def _check(response, status: int, what: str):
     return response.json()
 
 
-def _issue_lot(registry: Registry, seller_id: int, kg: int) -> str:
+OPERATOR_CREDIT_CODE = "91220101MA0Y7XQ31K"  # one scenario operator, active in both provinces
+SCOPE = {"regions": ["220000"], "records_root": "5e" * 32}
+
+
+def _operator(registry: Registry, name: str) -> tuple[int, str]:
+    """A scenario operator (seller) known by its unified social credit code."""
     from core.db import db, transaction
     from core.models import Organization
+
+    org_id, token = _org(registry, name, "scenario_operator", "seller")
+    with registry.app.app_context():
+        with transaction() as session:
+            session.get(Organization, org_id).credit_code = OPERATOR_CREDIT_CODE
+        db.session.remove()
+    return org_id, token
+
+
+def _request_issuance(http, registry: Registry, seller_token: str, scope: dict, kg: int,
+                      regions_note: str):
+    """File the methodology, submit a request with a claim scope, verify it, ask to issue;
+    return the issuance response."""
+    import sqlalchemy as sa
+
+    from core.db import db, transaction
     from market import issuance
 
     with registry.app.app_context():
-        verifier_id, _ = _org(registry, "吉林省低碳核证中心", "verifier", "verifier")
-        with transaction() as session:
-            issuance.file_methodology(code="TR-METRO", title_zh="城市轨道交通出行",
-                                      title_en="Metro ridership", scenario="transport",
-                                      version="1.0", status="filed")
-            request = issuance.submit_issuance_request(
-                session.get(Organization, seller_id), methodology_code="TR-METRO",
-                vintage=2026, period_start=date(2026, 1, 1), period_end=date(2026, 6, 30),
-                quantity_kg=kg, evidence={})
-            issuance.verify_issuance_request(session.get(Organization, verifier_id), request.id,
-                                             decision="approved", verified_kg=kg,
-                                             report_ref="JL-MRV-2026-001")
-            lot = issuance.issue_lot(request.id)
-            code = lot.code
+        with transaction():
+            if db.session.execute(sa.select(issuance.Methodology.id).where(
+                    issuance.Methodology.code == "TR-METRO")).first() is None:
+                issuance.file_methodology(code="TR-METRO", title_zh="城市轨道交通出行",
+                                          title_en="Metro ridership", scenario="transport",
+                                          version="1.0", status="filed")
         db.session.remove()
-    return code
+    verifier_token = _org(registry, f"核证机构（{regions_note}）", "verifier", "verifier")[1]
+    request = _check(http.post(f"{registry.api}/issuance-requests",
+                               headers=registry.auth(seller_token), json={
+        "methodology_code": "TR-METRO", "vintage": 2026, "period_start": "2026-01-01",
+        "period_end": "2026-06-30", "quantity_kg": kg, "claim_scope": scope}),
+        201, f"{registry.key} issuance request")
+    _check(http.post(f"{registry.api}/issuance-requests/{request['id']}/verification",
+                     headers=registry.auth(verifier_token),
+                     json={"decision": "approved", "verified_kg": kg,
+                           "report_ref": f"MRV-2026-{regions_note}"}), 200, "verification")
+    return http.post(f"{registry.api}/issuance-requests/{request['id']}/issuance",
+                     headers=registry.auth())
 
 
 def _in(registry: Registry, func, *args, **kwargs):
@@ -179,6 +204,7 @@ def run_scenario(jl: Registry, ln: Registry, workdir: Path) -> Outcome:
     import sqlalchemy as sa
 
     from certificates import verify as offline
+    from interop import verify as signed_docs
     from core.db import transaction
     from core.models import Organization
     from interop import delivery, witness
@@ -206,9 +232,33 @@ def run_scenario(jl: Registry, ln: Registry, workdir: Path) -> Outcome:
                      json={"peer_did": jl_did, "token": ln_at_jl}), 201, "辽宁 subscribes")
     out.note("subscribed", "辽宁 holds a webhook endpoint at 吉林 for units.retired")
 
-    seller_id, _ = _org(jl, "长春市轨道交通集团", "scenario_operator", "seller")
+    seller_id, seller_token = _operator(jl, "长春市轨道交通集团")
     buyer_id, buyer_token = _org(jl, "吉林省机关事务管理局", "agency", "buyer")
-    lot_code = _issue_lot(jl, seller_id, 50_000)
+    issued = _check(_request_issuance(http, jl, seller_token, SCOPE, 50_000, "JL"), 201,
+                    "吉林 issues the lot")
+    lot_code = issued["code"]
+    if issued["claim_check"]["outcome"] != "clear":
+        raise AssertionError(f"吉林's gate: {issued['claim_check']['outcome']}")
+
+    # The same operator asks 辽宁 to issue the same scope (长春 lies inside 吉林 220000).
+    _, ln_seller_token = _operator(ln, "长春市轨道交通集团（辽宁账户）")
+    refused = _request_issuance(http, ln, ln_seller_token, dict(SCOPE, regions=["220100"]),
+                                50_000, "LN")
+    body = _check(refused, 409, "辽宁 refuses the double claim")
+    [asked] = [r for r in body["claim_check"]["registries"] if r["did"] == jl_did]
+    answer = asked["answer"]
+    if body["code"] != "double_claim" or \
+            answer["credentialSubject"]["conflicts"][0]["lot_code"] != lot_code:
+        raise AssertionError(f"辽宁's gate did not name 吉林's lot: {body}")
+    jl_did_path = workdir / "jl-did.json"
+    jl_did_path.write_text(json.dumps(_in(ln, lambda: witness.peers.get_peer_by_did(
+        jl_did).did_document), ensure_ascii=False), "utf-8")
+    (workdir / "answer.json").write_text(json.dumps(answer, ensure_ascii=False), "utf-8")
+    if signed_docs.main([str(workdir / "answer.json"), "--did", str(jl_did_path)]) \
+            != signed_docs.VERIFIED:
+        raise AssertionError("吉林's signed claim-check answer does not verify offline")
+    out.note("double claim", f"lot {lot_code} issued in 吉林; the same scope in 辽宁 refused "
+                             "(409 double_claim) with 吉林's signed answer, verified offline")
 
     def give():
         with transaction() as session:
@@ -220,7 +270,7 @@ def run_scenario(jl: Registry, ln: Registry, workdir: Path) -> Outcome:
         "purpose": "organization_operations", "beneficiary_name": "吉林省机关事务管理局",
         "quantity_kg": 12_500, "period_start": "2026-01-01", "period_end": "2026-06-30"}),
         201, "吉林 buyer retires")
-    out.note("issued and retired", f"lot {lot_code} in 吉林; retirement {retirement['number']}")
+    out.note("retired", f"retirement {retirement['number']} of lot {lot_code} in 吉林")
 
     sent = _in(jl, delivery.deliver_until_idle)
     page = http.get(f"{ln.base_url}/interop?lang=en")
@@ -235,15 +285,24 @@ def run_scenario(jl: Registry, ln: Registry, workdir: Path) -> Outcome:
     number = retirement["certificate_number"]
     credential = _check(http.get(f"{jl.base_url}/certificates/{number}.json"), 200,
                         "吉林 serves the credential")
-    peer_did_document = _in(ln, lambda: witness.peers.get_peer_by_did(jl_did).did_document)
-    credential_path, did_path = workdir / f"{number}.json", workdir / "jl-did.json"
+    credential_path = workdir / f"{number}.json"
     credential_path.write_text(json.dumps(credential, ensure_ascii=False), "utf-8")
-    did_path.write_text(json.dumps(peer_did_document, ensure_ascii=False), "utf-8")
-    status = offline.main([str(credential_path), "--did", str(did_path)])
+    status = offline.main([str(credential_path), "--did", str(jl_did_path)])
     if status not in (offline.VERIFIED, offline.STATUS_NOT_CHECKED):
         raise AssertionError(f"offline verification of {number} failed ({status})")
-    out.note("offline verification", f"辽宁 verified certificate {number} with the DID "
-                                     "document it pinned for 吉林")
+    ranges = [{"lot_code": lot_code, "serial_start": 1, "serial_end": 12_500}]
+    statement = _check(http.post(f"{jl.api}/interop/statements", json={"ranges": ranges}),
+                       200, "吉林 answers a status statement")
+    (workdir / "statement.json").write_text(json.dumps(statement, ensure_ascii=False), "utf-8")
+    if signed_docs.main([str(workdir / "statement.json"), "--did", str(jl_did_path)]) \
+            != signed_docs.VERIFIED:
+        raise AssertionError("吉林's status statement does not verify offline")
+    pieces = statement["credentialSubject"]["ranges"][0]["pieces"]
+    if [p["state"] for p in pieces] != ["retired"]:
+        raise AssertionError(f"the statement does not show the range retired: {pieces}")
+    out.note("offline verification", f"辽宁 verified 吉林's certificate {number} and a status "
+                                     "statement (range retired) with the DID document it "
+                                     "pinned for 吉林")
 
     for registry in (jl, ln):  # each log has a checkpoint to witness
         _check(http.get(f"{registry.api}/transparency/checkpoint"), 200, "checkpoint")

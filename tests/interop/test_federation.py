@@ -37,5 +37,5 @@ def test_two_registries_recognise_each_other(tmp_path, capsys):
             for key in ("jl", "ln"))
         outcome = federation.run_scenario(jl, ln, tmp_path)
     steps = [step for step, _ in outcome.steps]
-    assert steps == ["pinned", "subscribed", "issued and retired", "webhook",
+    assert steps == ["pinned", "subscribed", "double claim", "retired", "webhook",
                      "offline verification", "witnessed", "witnessed", "split view"]
