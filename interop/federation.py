@@ -257,8 +257,11 @@ def run_scenario(jl: Registry, ln: Registry, workdir: Path) -> Outcome:
     if signed_docs.main([str(workdir / "answer.json"), "--did", str(jl_did_path)]) \
             != signed_docs.VERIFIED:
         raise AssertionError("吉林's signed claim-check answer does not verify offline")
+    _check(_request_issuance(http, ln, ln_seller_token, {"regions": ["210100"]}, 20_000,
+                             "LN-SY"), 201, "辽宁 issues the operator's 沈阳 lot")
     out.note("double claim", f"lot {lot_code} issued in 吉林; the same scope in 辽宁 refused "
-                             "(409 double_claim) with 吉林's signed answer, verified offline")
+                             "(409 double_claim) with 吉林's signed answer, verified offline; "
+                             "the operator's 沈阳 scope issued in 辽宁")
 
     def give():
         with transaction() as session:
