@@ -31,14 +31,17 @@ def question_digest(scope: dict, record_hashes: list[str]) -> str:
 
 
 def answer_claim_check(scope: dict, record_hashes: list[str], nonce: str) -> dict:
-    """This registry's signed answer to a peer's claim check (read-only)."""
-    conflicts = scopes.find_conflicts(scope, record_hashes, registry=keys.issuer_did())
+    """This registry's signed answer to a peer's claim check (read-only). The digest is
+    over the question as sent; hashes and root are compared lower-cased."""
+    matching = {**scope, "records_root": (scope.get("records_root") or "").lower() or None}
+    conflicts = scopes.find_conflicts(matching, sorted({h.lower() for h in record_hashes}),
+                                      registry=keys.issuer_did())
     return sign_credential(ANSWER_TYPE, {
         "nonce": nonce, "scopeDigest": question_digest(scope, record_hashes), "scope": scope,
         "recordHashCount": len(record_hashes), "conflicts": conflicts})
 
 
-def _peer_entry(peer, status: str, **more) -> dict:
+def peer_entry(peer, status: str, **more) -> dict:
     return {"did": peer.did, "api_base": peer.api_base, "name_zh": peer.name_zh,
             "name_en": peer.name_en, "region": peer.region, "status": status,
             "conflicts": [], **more}
@@ -55,7 +58,7 @@ def ask_peer(peer, scope: dict, record_hashes: list[str]) -> dict:
     try:
         answer = fetch_json("POST", peer.api_base + "/interop/claim-checks", body)
     except PeerUnreachable as error:
-        return _peer_entry(peer, "unreachable", error=str(error)[:300])
+        return peer_entry(peer, "unreachable", error=str(error)[:300])
     problems = verify_credential(answer, peer.did, peer.did_keys, ANSWER_TYPE)
     subject = answer.get("credentialSubject") if isinstance(answer, dict) else None
     if not problems and (not isinstance(subject, dict) or subject.get("nonce") != nonce
@@ -63,11 +66,11 @@ def ask_peer(peer, scope: dict, record_hashes: list[str]) -> dict:
                          or not isinstance(subject.get("conflicts"), list)):
         problems.append("the answer is not about the question asked")
     if problems:
-        return _peer_entry(peer, "invalid_answer", error="; ".join(problems)[:300])
+        return peer_entry(peer, "invalid_answer", error="; ".join(problems)[:300])
     conflicts = [{"lot_code": str(c.get("lot_code")), "registry": peer.did,
                   "overlap": c.get("overlap") if isinstance(c.get("overlap"), dict) else {}}
                  for c in subject["conflicts"] if isinstance(c, dict)]
-    return _peer_entry(peer, "answered", conflicts=conflicts, answer=answer)
+    return peer_entry(peer, "answered", conflicts=conflicts, answer=answer)
 
 
 def ask_peers(peers, scope: dict, record_hashes: list[str]) -> list[dict]:
@@ -79,7 +82,7 @@ def ask_peers(peers, scope: dict, record_hashes: list[str]) -> list[dict]:
     results = []
     for peer in peers:
         if time.monotonic() - started > budget:
-            results.append(_peer_entry(peer, "unreachable", error="not asked: time budget spent"))
+            results.append(peer_entry(peer, "unreachable", error="not asked: time budget spent"))
             continue
         results.append(ask_peer(peer, scope, record_hashes))
     return results

@@ -45,6 +45,8 @@ def _outcome(conflicts, registries, override_reason) -> str:
 def _record(request, scope, registries, *, checked_at, override_reason=None) -> dict:
     conflicts = _own_conflicts(request, scope) + [
         c for r in registries for c in r["conflicts"]]
+    if not conflicts:
+        override_reason = None  # nothing was overridden
     return {"checked_at": checked_at, "outcome": _outcome(conflicts, registries, override_reason),
             "scope": scope, "record_hash_count": len(scopes.record_hashes_of(request)),
             "conflicts": conflicts, "registries": registries,
@@ -71,7 +73,7 @@ class DoubleClaimGate:
         db.session.execute(sa.select(Organization.id).where(
             Organization.id == request.seller_id).with_for_update())
         if prepared is None:  # issued without asking (CLI, tests): say so in the record
-            registries = [claim_checks._peer_entry(p, "unreachable", error="not asked")
+            registries = [claim_checks.peer_entry(p, "unreachable", error="not asked")
                           for p in list_peers()]
             prepared = {"checked_at": iso(clock.now()), "registries": registries}
         record = _record(request, scope, prepared["registries"],

@@ -9,7 +9,7 @@ from core.db import transaction
 from core.responses import json_response
 from interop import cdop, claim_checks, describe, gate, peers, statements
 from interop.schemas import (
-    ClaimCheckIn, DescriptionOut, PeerIn, PeerListOut, PeerOut, SignedDocumentOut, StatementIn,
+    ClaimCheckIn, DescriptionOut, DocumentOut, PeerIn, PeerListOut, PeerOut, StatementIn,
 )
 
 wellknown = Blueprint("interop_wellknown", __name__, url_prefix="/.well-known",
@@ -56,7 +56,7 @@ class Peers(MethodView):
 class ClaimChecks(MethodView):
     @public
     @blp.arguments(ClaimCheckIn())
-    @blp.response(200, SignedDocumentOut)
+    @blp.response(200, DocumentOut)
     def post(self, data):
         """Has this scope been issued here? A signed ``ClaimCheckAnswer`` (VC 2.0,
         eddsa-jcs-2022) with ``credentialSubject = {nonce, scopeDigest, scope,
@@ -72,7 +72,7 @@ class ClaimChecks(MethodView):
 class Statements(MethodView):
     @public
     @blp.arguments(StatementIn())
-    @blp.response(200, SignedDocumentOut)
+    @blp.response(200, DocumentOut)
     def post(self, data):
         """A signed ``UnitStatusStatement`` (VC 2.0, eddsa-jcs-2022) on at most 20 serial
         ranges: each range's pieces with state, holder, and for retired units the
@@ -87,7 +87,7 @@ class Statements(MethodView):
 @exports.route("/cdop/lots/<string:lot_code>")
 class CdopLot(MethodView):
     @public
-    @exports.response(200, SignedDocumentOut)
+    @exports.response(200, DocumentOut)
     def get(self, lot_code):
         """The lot as CDOP v2 documents: ``{project_approach_details, issuances, units:
         [unit_description…]}``, each valid against its CDOP JSON Schema; Chinese-specific
@@ -98,7 +98,7 @@ class CdopLot(MethodView):
 @blp.route("/claim-checks/lots/<string:lot_code>")
 class LotClaimCheck(MethodView):
     @public
-    @blp.response(200, SignedDocumentOut)
+    @blp.response(200, DocumentOut)
     def get(self, lot_code):
         """The double-claim gate's record for a lot (what retirement certificates name in
         ``serials[].claimCheck``): ``{lot_code, claim_check}``, ``claim_check`` null when

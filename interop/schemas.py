@@ -100,8 +100,9 @@ class ClaimCheckIn(BaseSchema):
                           metadata={"description": "Echoed in the signed answer."})
 
 
-class SignedDocumentOut(BaseSchema):
-    """A W3C VC 2.0 secured with an eddsa-jcs-2022 DataIntegrityProof."""
+class DocumentOut(BaseSchema):
+    """A JSON document whose members the route's description lists (a signed VC 2.0, a
+    CDOP export, a claim-check record)."""
 
     class Meta:
         unknown = INCLUDE

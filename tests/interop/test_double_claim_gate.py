@@ -189,3 +189,50 @@ def test_requests_without_a_scope_are_not_gated(client, admin, verifier):
     seller = make_operator()
     lot_id = make_lot(seller, 100, verifier=verifier)
     assert client.get(f"/api/v1/lots/{lot_id}").json["claim_check"] is None
+
+
+def test_regions_overlap_along_the_gb_t_2260_hierarchy():
+    from interop.scopes import overlapping_regions, region_prefix
+
+    assert region_prefix("220000") == "22" and region_prefix("220100") == "2201"
+    assert overlapping_regions(["220000"], ["220102", "210100"]) == ["220102"]
+    assert overlapping_regions(["220102"], ["220100", "220200", "220000"]) == ["220000", "220100"]
+    assert overlapping_regions(["220101"], ["220102"]) == []
+
+
+def test_a_claim_check_answer_is_signed_bound_to_the_question_and_bounded(client, admin,
+                                                                          verifier):
+    from interop.claim_checks import question_digest
+    from interop.signing import did_keys_of, verify_credential
+
+    seller = make_operator()
+    assert issue(client, admin, verified_request(client, seller, verifier, root=ROOT)).status_code == 201
+    scope = {"operator_credit_code": "91440300708461136T", "scenario": "food",
+             "methodology_code": None, "regions": ["110000"], "period_start": "2020-01-01",
+             "period_end": "2020-12-31", "records_root": ROOT.upper()}
+    hashes = ["A" * 64]
+    answer = client.post("/api/v1/interop/claim-checks", json={
+        "scope": scope, "record_hashes": hashes, "nonce": "0123456789abcdef"}).json
+    subject = answer["credentialSubject"]
+    assert subject["nonce"] == "0123456789abcdef"
+    assert subject["scopeDigest"] == question_digest(scope, hashes)
+    assert [c["overlap"]["reasons"] for c in subject["conflicts"]] == [["records_root"]]
+    did = client.get("/.well-known/did.json").json
+    assert verify_credential(answer, did["id"], did_keys_of(did), "ClaimCheckAnswer") == []
+    for bad in ({"scope": {**scope, "regions": ["11"]}, "nonce": "0123456789abcdef"},
+                {"scope": scope, "nonce": "short"},
+                {"scope": scope, "nonce": "0123456789abcdef", "record_hashes": ["a" * 64] * 10_001},
+                {"scope": {**scope, "scenario": "space"}, "nonce": "0123456789abcdef"}):
+        response = client.post("/api/v1/interop/claim-checks", json=bad)
+        assert response.status_code == 422, bad
+
+
+def test_peers_beyond_the_time_budget_are_recorded_not_asked(app, client, admin, verifier,
+                                                             peer_app):
+    assert client.post("/api/v1/interop/peers", headers=admin.headers,
+                       json={"api_base": PEER_BASE + "/api/v1"}).status_code == 201
+    app.config["PEER_CHECK_BUDGET_SECONDS"] = -1
+    response = issue(client, admin, verified_request(client, make_operator(), verifier))
+    assert response.status_code == 201
+    [asked] = response.json["claim_check"]["registries"]
+    assert asked["status"] == "unreachable" and "budget" in asked["error"]
