@@ -104,8 +104,9 @@ def _deliver_endpoint(endpoint_id: int, batch: int, http: requests.Session) -> i
     endpoint = db.session.get(WebhookEndpoint, endpoint_id)
     signer = Webhook(endpoint.secret)
     source_did = feed.source()
-    results = []
+    results, known = [], {}
     for delivery, event in _due(endpoint_id, batch):
+        known[delivery.id] = delivery.attempts
         body = json.dumps(feed.envelope(event, source_did), ensure_ascii=False,
                           separators=(",", ":"))
         code, error, took = _send(http, endpoint.url, signer, event.event_id, body)
@@ -115,21 +116,31 @@ def _deliver_endpoint(endpoint_id: int, batch: int, http: requests.Session) -> i
     db.session.rollback()  # end the read; the results go in a transaction of their own
     with transaction():
         now = clock.now()
-        delivered = 0
-        for delivery_id, code, error, took in results:
-            delivery = db.session.get(WebhookDelivery, delivery_id)
-            db.session.add(WebhookAttempt(delivery_id=delivery_id, attempted_at=now,
-                                          status_code=code, error=error, duration_ms=took))
-            delivery.attempts += 1
+        if results:  # one executemany, one UPDATE for the delivered: no row loaded
+            db.session.execute(sa.insert(WebhookAttempt.__table__), [
+                {"delivery_id": delivery_id, "attempted_at": now, "status_code": code,
+                 "error": error, "duration_ms": took}
+                for delivery_id, code, error, took in results])
+        delivered = [delivery_id for delivery_id, _, error, _ in results if error is None]
+        if delivered:
+            db.session.execute(
+                sa.update(WebhookDelivery).where(WebhookDelivery.id.in_(delivered))
+                .values(status="delivered", delivered_at=now,
+                        attempts=WebhookDelivery.attempts + 1))
+        for delivery_id, _, error, _ in results:
             if error is None:
-                delivery.status, delivery.delivered_at = "delivered", now
-                delivered += 1
-            elif delivery.attempts >= MAX_ATTEMPTS:
-                delivery.status = "failed"
+                continue
+            attempts = known[delivery_id] + 1
+            values = {"attempts": attempts}
+            if attempts >= MAX_ATTEMPTS:
+                values["status"] = "failed"
             else:
-                delivery.next_attempt_at = now + backoff(delivery.attempts)
-        db.session.get(WebhookEndpoint, endpoint_id).leased_until = None
-    return delivered
+                values["next_attempt_at"] = now + backoff(attempts)
+            db.session.execute(sa.update(WebhookDelivery)
+                               .where(WebhookDelivery.id == delivery_id).values(**values))
+        db.session.execute(sa.update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
+                           .values(leased_until=None))
+    return len(delivered)
 
 
 def deliver_pending(*, endpoints: int = 50, batch: int = BATCH, workers: int = 1) -> int:

@@ -17,3 +17,9 @@ FEED_EVENT_TYPES = register("feed_event_type", {
     "event.neutral": _l("Event carbon neutral"),
     "claim.neutral": _l("Claim carbon neutral"),
 })
+
+WEBHOOK_DELIVERY_STATUSES = register("webhook_delivery_status", {
+    "pending": _l("Waiting to be sent"),
+    "delivered": _l("Delivered"),
+    "failed": _l("Failed (gave up)"),
+})

@@ -54,3 +54,27 @@ def test_interop_page_is_usable_in_both_languages_and_widths(browser, live_serve
             assert_page_is_usable(page)
         finally:
             page.context.close()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_webhook_pages_are_usable(browser, live_server, app, locale):
+    from e2e.conftest import sign_in
+    from factories import make_user
+
+    app.config["WEBHOOK_ALLOW_PRIVATE_HOSTS"] = True
+    email = make_user(make_org("buyer"))
+    for viewport in (DESKTOP, PHONE):
+        page = new_page(browser, locale=locale, viewport=viewport)
+        try:
+            sign_in(page, live_server, email, target="/webhooks")
+            assert_page_is_usable(page)
+            page.fill("#url", "https://hooks.example.com/carbon/inbound")
+            page.select_option("#types", "cn.tanhuijilin.units.retired")
+            page.click("main form button[type=submit]")
+            assert page.inner_text("#new-secret code").startswith("whsec_")
+            assert_page_is_usable(page)
+            page.click("#endpoints a >> nth=0")
+            page.wait_for_url(f"{live_server}/webhooks/*")
+            assert_page_is_usable(page)
+        finally:
+            page.context.close()
