@@ -138,7 +138,10 @@ def return_cosignature(peer: Peer, record: WitnessedCheckpoint) -> None:
 
 def witness_peer(peer: Peer) -> WitnessedCheckpoint:
     """Fetch the peer's newest checkpoint, cosign it and return the cosignature."""
-    url = peer.description["log"]["checkpoint_url"]
+    url = (peer.description.get("log") or {}).get("checkpoint_url")
+    # Only from the peer's own origin: a description cannot send the witness elsewhere.
+    if not isinstance(url, str) or peers.origin_of(url) != peers.origin_of(peer.api_base):
+        raise PeerLogError(f"{peer.api_base} describes no checkpoint URL of its own origin")
     try:
         response = current_transport().request("GET", url)
     except PeerUnreachable as error:

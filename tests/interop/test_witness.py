@@ -123,3 +123,16 @@ def test_monitor_requires_n_known_witnesses(client, peer_app, pinned, live_serve
     with pytest.raises(monitor.Violation, match="0 valid"):
         monitor.run(live_server, witnesses={"x.test/witness": next(iter(pinned.values()))},
                     required_witnesses=1)
+
+
+def test_a_checkpoint_url_outside_the_peers_origin_is_not_fetched(client, peer_app, pinned):
+    from interop.models import Peer
+
+    with peer_app.app_context():
+        with transaction():
+            peer = db.session.execute(db.select(Peer)).scalar_one()
+            peer.description = {**peer.description, "log": {
+                **peer.description["log"], "checkpoint_url": "http://169.254.169.254/latest"}}
+        outcome = witness.witness_all()
+    assert list(outcome.values()) == [
+        "refused: https://registry.test/api/v1 describes no checkpoint URL of its own origin"]
