@@ -125,3 +125,19 @@ def test_another_organisations_deliveries_are_not_found(client):
     response = client.get(f"/api/v1/webhook-endpoints/{hook['id']}/deliveries",
                           headers=make_org("buyer").headers)
     assert response.status_code == 404
+
+
+def test_flask_interop_deliver_sends_what_is_due(client, runner):
+    seller, buyer = make_org("seller"), make_org("buyer")
+    with Receiver() as receiver:
+        _register(client, buyer, receiver.url)
+        give(seller, buyer, make_lot(seller, 100), 100)
+        result = runner.invoke(args=["interop", "deliver", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "2 deliveries made"
+    assert len(receiver.received) == 2
+
+
+def test_the_scheduler_knows_the_delivery_and_witness_jobs(app):
+    ids = {job["id"] for job in app.extensions["registry_jobs"]}
+    assert {"interop.deliver_webhooks", "interop.witness_peers"} <= ids
