@@ -15,6 +15,6 @@ def init_app(app, api) -> None:
     api.register_blueprint(routes.wellknown)
     api.register_blueprint(routes.blp)
     api.register_blueprint(routes.exports)
-    app.register_blueprint(pages.bp)
+    pages.init_app(app)
     issuance_checks.register("claim_check", gate.DoubleClaimGate())
     feed_wiring.init_app(app, api)  # part B: change feed, webhooks, witnessing (§3, §6, §7)

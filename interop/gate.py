@@ -16,13 +16,15 @@ from flask_babel import gettext as _
 from certificates import keys
 from certificates.credentials import iso
 from core import clock
-from core.db import db
+from core.db import db, is_postgresql
 from core.errors import Conflict, NotFound
-from core.models import Organization
 from interop import claim_checks, scopes
 from interop.models import ClaimCheck
 from interop.peers import list_peers
 from market.models import Lot
+
+
+GATE_LOCK_KEY = 7_420_015  # arbitrary, stable: pg_advisory_xact_lock of the double-claim gate
 
 
 class DoubleClaim(Conflict):
@@ -68,10 +70,12 @@ class DoubleClaimGate:
         scope = scopes.scope_of(request)
         if scope is None:
             return None
-        # One issuance per operator at a time: the register read below stays true until
-        # this transaction has entered the new scope (SQLite holds the write lock anyway).
-        db.session.execute(sa.select(Organization.id).where(
-            Organization.id == request.seller_id).with_for_update())
+        # One gated issuance at a time: the register read below stays true until this
+        # transaction has entered the new scope, also across operators (same records root
+        # or record hashes). Issuing is a rare admin act; SQLite holds the write lock anyway.
+        if is_postgresql():
+            db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": GATE_LOCK_KEY})
         if prepared is None:  # issued without asking (CLI, tests): say so in the record
             registries = [claim_checks.peer_entry(p, "unreachable", error="not asked")
                           for p in list_peers()]

@@ -33,11 +33,21 @@ def _payload(json) -> bytes | None:
     return jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A peer answers at its own address: a redirect elsewhere is an answer we do not read
+    (nor let it steer the registry to another host)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
 class HttpTransport:
-    """Real HTTP(S): ``timeout`` seconds per call, at most ``max_bytes`` of answer read."""
+    """Real HTTP(S): ``timeout`` seconds per call, at most ``max_bytes`` of answer read,
+    redirects not followed."""
 
     def __init__(self, timeout: float = 5, max_bytes: int = 1024 * 1024):
         self.timeout, self.max_bytes = timeout, max_bytes
+        self.opener = urllib.request.build_opener(_NoRedirect)
 
     def request(self, method: str, url: str, json=None, headers=None) -> PeerResponse:
         if urlsplit(url).scheme not in ("http", "https"):
@@ -46,7 +56,7 @@ class HttpTransport:
             "Accept": "application/json", "Content-Type": "application/json",
             **(headers or {})})
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as response:  # noqa: S310
+            with self.opener.open(req, timeout=self.timeout) as response:  # noqa: S310
                 return PeerResponse(response.status, self._read(response))
         except urllib.error.HTTPError as error:
             return PeerResponse(error.code, self._read(error))

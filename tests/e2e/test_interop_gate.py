@@ -42,3 +42,22 @@ def test_admin_overrides_a_double_claim_on_the_request_page(client, live_server,
         assert_page_is_usable(page)
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("locale, viewport, heading", [
+    ("zh-CN", PHONE, "互认登记簿"), ("en-US", None, "Peer registries")])
+def test_admin_peer_page_is_usable(live_server, browser, locale, viewport, heading):
+    admin = make_org("registry_admin", kind="registry", name="吉林省碳普惠登记中心")
+    kwargs = {"viewport": viewport} if viewport else {}
+    page = new_page(browser, locale=locale, **kwargs)
+    try:
+        sign_in(page, live_server, make_user(admin), "/admin/peers")
+        assert heading in page.inner_text("h1")
+        assert "did:web:" in page.inner_text("#own")
+        assert_page_is_usable(page)
+        page.fill("input[name=api_base]", "http://127.0.0.1:9/api/v1")
+        page.click("#pin-submit")
+        page.wait_for_selector(".field-errors")
+        assert_page_is_usable(page)
+    finally:
+        page.context.close()

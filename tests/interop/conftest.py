@@ -76,3 +76,27 @@ def admin():
     from factories import make_org
 
     return make_org("registry_admin", kind="registry", name="吉林省生态环境厅")
+
+
+@pytest.fixture
+def http_peer(app, sqlite_template, tmp_path, network):
+    """A registry served over real HTTP at http://127.0.0.1:PORT (its BASE_URL), with its
+    own database and keys; the app under test reaches it with the default HttpTransport."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    holder = {}
+    server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start),
+                         threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    holder["app"] = make_registry(sqlite_template, tmp_path, tmp_path / "http-peer-keys",
+                                  network, base_url=base, name="http-peer", region="230000")
+    app.config["PEER_TRANSPORT"] = None  # the default: HTTP through urllib
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base
+    server.shutdown()
+    thread.join(timeout=10)
+    with holder["app"].app_context():
+        db.engine.dispose()

@@ -236,3 +236,25 @@ def test_peers_beyond_the_time_budget_are_recorded_not_asked(app, client, admin,
     assert response.status_code == 201
     [asked] = response.json["claim_check"]["registries"]
     assert asked["status"] == "unreachable" and "budget" in asked["error"]
+
+
+def test_two_overlapping_issuances_at_once_let_exactly_one_through(app, client, admin,
+                                                                   verifier):
+    import threading
+
+    first = verified_request(client, make_operator(), verifier, root=ROOT)
+    second = verified_request(client, make_operator("91440300708461136T"), verifier,
+                              regions=["210000"], root=ROOT)
+    statuses, barrier = [], threading.Barrier(2)
+
+    def run(request_id):
+        own_client = app.test_client()
+        barrier.wait()
+        statuses.append(issue(own_client, admin, request_id).status_code)
+
+    threads = [threading.Thread(target=run, args=(r,)) for r in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [201, 409]
