@@ -89,3 +89,24 @@ def test_event_time_is_the_change_time_in_utc(client, moves):
     event = _feed(client)["events"][0]
     moment = datetime.fromisoformat(event["time"])
     assert moment.utcoffset() == timezone.utc.utcoffset(None)
+
+
+def test_a_fulfilled_case_is_an_event_after_its_retirement(client):
+    from factories import case_body, make_authority
+
+    seller, obligor = make_org("seller"), make_org("buyer", name="吉林松柏林业有限公司")
+    court = make_authority(name="长春市中级人民法院")
+    give(seller, obligor, make_lot(seller, 20_000), 5_000)
+    case = client.post("/api/v1/compensation-cases", headers=court.headers, json=case_body(
+        obligor={"name": "吉林松柏林业有限公司", "organization_id": obligor.id})).json
+    response = client.post("/api/v1/retirements", headers=obligor.headers, json={
+        "purpose": "ecological_compensation", "beneficiary_name": "长春市中级人民法院",
+        "quantity_kg": case["required_kg"], "case_id": case["id"]})
+    assert response.status_code == 201, response.json
+    retired, fulfilled = _feed(client, after=2)["events"]
+    assert retired["type"] == "cn.tanhuijilin.units.retired"
+    assert retired["actor"] == f"organization/{obligor.id}"
+    assert fulfilled["type"] == "cn.tanhuijilin.case.fulfilled"
+    assert fulfilled["subject"] == f"case/{case['id']}" and fulfilled["actor"] == "system"
+    assert fulfilled["data"]["retired_kg"] == case["required_kg"]
+    assert fulfilled["data"]["certificate_number"]
