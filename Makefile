@@ -11,7 +11,7 @@ DEB_RUN     := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-util
 # PostgreSQL run pg_dump/pg_restore (the client must match the server: 15 on Debian 12).
 DEB_TEST    := chromium postgresql-client
 
-.PHONY: setup run serve scheduler test system system-test schema catalogs messages clean
+.PHONY: setup run serve scheduler test system system-test schema catalogs messages federation clean
 
 setup: system $(VENV)/.installed catalogs schema
 
@@ -98,6 +98,11 @@ test: setup system-test
 		echo "== again on PostgreSQL =="; \
 		$(VENV)/bin/pytest $(COVERAGE); \
 	fi
+
+# Two registries (吉林 220000, 辽宁 210000) on 127.0.0.1 that pin, witness and hear each
+# other (INTEROP.md §7); FEDERATION_DATABASE_URL_JL / _LN select PostgreSQL databases.
+federation: $(VENV)/.installed catalogs
+	$(VENV)/bin/python -m interop.federation
 
 clean:
 	rm -rf $(VENV) instance *.egg-info

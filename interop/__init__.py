@@ -9,7 +9,7 @@ into issuance through ``market.issuance_checks``; market never imports it.
 def init_app(app, api) -> None:
     """Wire interop: the well-known description, the peers and claim-check API, and the
     double-claim gate in market's issuance hook."""
-    from interop import gate, labels, models, pages, routes  # noqa: F401 (models: tables)
+    from interop import feed_wiring, gate, labels, models, pages, routes  # noqa: F401 (models: tables)
     from market import issuance_checks
 
     api.register_blueprint(routes.wellknown)
@@ -17,3 +17,4 @@ def init_app(app, api) -> None:
     api.register_blueprint(routes.exports)
     pages.init_app(app)
     issuance_checks.register("claim_check", gate.DoubleClaimGate())
+    feed_wiring.init_app(app, api)  # part B: change feed, webhooks, witnessing (§3, §6, §7)

@@ -49,11 +49,12 @@ class HttpTransport:
         self.timeout, self.max_bytes = timeout, max_bytes
         self.opener = urllib.request.build_opener(_NoRedirect)
 
-    def request(self, method: str, url: str, json=None) -> PeerResponse:
+    def request(self, method: str, url: str, json=None, headers=None) -> PeerResponse:
         if urlsplit(url).scheme not in ("http", "https"):
             raise PeerUnreachable(f"not an http(s) URL: {url}")
         req = urllib.request.Request(url, data=_payload(json), method=method, headers={
-            "Accept": "application/json", "Content-Type": "application/json"})
+            "Accept": "application/json", "Content-Type": "application/json",
+            **(headers or {})})
         try:
             with self.opener.open(req, timeout=self.timeout) as response:  # noqa: S310
                 return PeerResponse(response.status, self._read(response))
@@ -77,7 +78,7 @@ class WsgiTransport:
         self.apps = {origin.rstrip("/"): app for origin, app in apps.items()}
         self.max_bytes = max_bytes
 
-    def request(self, method: str, url: str, json=None) -> PeerResponse:
+    def request(self, method: str, url: str, json=None, headers=None) -> PeerResponse:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         app = self.apps.get(origin)
@@ -86,7 +87,7 @@ class WsgiTransport:
         response = Client(app).open(
             parts.path, base_url=origin, query_string=parts.query, method=method,
             data=_payload(json), content_type="application/json",
-            headers={"Accept": "application/json"})
+            headers={"Accept": "application/json", **(headers or {})})
         body = response.get_data()
         response.close()
         if len(body) > self.max_bytes:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from core.db import db
 from core import clock
+from market import signals
 from market.models import LedgerEntry, LedgerHead, SerialBlock
 
 
@@ -107,6 +108,7 @@ def record(head: Head, entries: list[LedgerEntry]) -> list[LedgerEntry]:
         entry.canonical = canonical_bytes(public_item(entry)).decode()
         rows.append({column: getattr(entry, column) for column in ENTRY_COLUMNS})
     db.session.execute(INSERT_ENTRIES, rows)
+    signals.ledger_recorded.send(None, entries=entries)
     return entries
 
 

@@ -91,6 +91,24 @@ def latest_checkpoint() -> Checkpoint:
     return fresh_checkpoint() or sign_checkpoint()
 
 
+_cosignature_sources = []
+
+
+def register_cosignatures(source) -> None:
+    """Let an upper layer (interop's witnessing) add the cosignature lines it collected:
+    ``source(tree_size, root_hash)`` returns signature lines for that checkpoint."""
+    if source not in _cosignature_sources:
+        _cosignature_sources.append(source)
+
+
+def served_note(checkpoint: Checkpoint) -> str:
+    """The checkpoint note with every collected cosignature line appended (signed-note
+    verifiers ignore lines from keys they do not know)."""
+    lines = [line for source in _cosignature_sources
+             for line in source(checkpoint.tree_size, checkpoint.root_hash)]
+    return checkpoint.note + "".join(f"{line}\n" for line in lines)
+
+
 def sign_checkpoint_job() -> None:
     """Every minute: hash new ledger entries and sign a checkpoint if the log grew."""
     with transaction():

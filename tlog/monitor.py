@@ -1,6 +1,7 @@
 """The public monitor of the registry's transparency log, for anyone to run.
 
     python -m tlog.monitor https://registry.example [--state monitor.json]
+        [--witnesses N --witness NAME=BASE64KEY ... | --witness-from https://peer.example]
 
 It uses only the public HTTP API. It fetches the log key and the signed checkpoint,
 verifies the signature, pages through the whole ledger replaying every item (each
@@ -8,7 +9,10 @@ block's history must be legal, no serial retired twice), recomputes the RFC 9162
 Merkle root over the RFC 8785 JSON of the items the checkpoint covers and compares it
 with the signed root. With ``--state`` it remembers the last checkpoint it verified and
 next time demands a consistency proof from it: a log that rewrote or forked its history
-cannot pass. Exit status: 0 all good, 1 a violation (named), 2 the registry could not be
+cannot pass. With ``--witnesses N`` the checkpoint must also carry valid C2SP
+cosignatures (cosignature/v1) from at least N of the known witnesses, named with
+``--witness NAME=KEY`` or read from other registries' self-descriptions with
+``--witness-from`` (the log's own word about its witnesses is never taken). Exit status: 0 all good, 1 a violation (named), 2 the registry could not be
 read or the state file is unusable.
 """
 
@@ -28,7 +32,7 @@ import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from market.replay import IllegalHistory, Replay
-from tlog import merkle
+from tlog import cosignature, merkle
 from tlog.signed_note import open_checkpoint
 
 PAGE = 1000  # the ledger's largest page
@@ -51,6 +55,7 @@ class Report:
     lots: int
     retired_kg: int
     previous_size: int | None
+    witnesses: tuple = ()
 
 
 class PublicApi:
@@ -152,8 +157,31 @@ def _check_previous(api, previous: dict, key, size: int, root: bytes, store) -> 
     return old_size
 
 
-def run(base_url: str, state_path: Path | None = None) -> Report:
-    """Check the log at `base_url`; raise Violation or Unreadable, else return what held."""
+def _check_witnesses(note: str, witnesses: dict, required: int) -> list[str]:
+    valid = cosignature.count_valid(note, witnesses)
+    if len(valid) < required:
+        raise Violation(f"the checkpoint carries {len(valid)} valid cosignatures from known "
+                        f"witnesses ({', '.join(valid) or 'none'}); {required} required")
+    return valid
+
+
+def witness_from(base_url: str) -> tuple[str, Ed25519PublicKey]:
+    """The witness (name, key) a registry publishes in its self-description."""
+    body = PublicApi(base_url).json("/.well-known/carbon-registry.json")
+    try:
+        witness = body["witness"]
+        return witness["name"], Ed25519PublicKey.from_public_bytes(
+            _b64(witness["public_key"], "the witness key"))
+    except (KeyError, TypeError, ValueError, Violation) as error:
+        raise Unreadable(f"{base_url} publishes no usable witness key: {error}") from error
+
+
+def run(base_url: str, state_path: Path | None = None, *, witnesses: dict | None = None,
+        required_witnesses: int = 0) -> Report:
+    """Check the log at `base_url`; raise Violation or Unreadable, else return what held.
+
+    ``witnesses`` maps witness names to Ed25519 public keys; at least
+    ``required_witnesses`` of them must have cosigned the served checkpoint."""
     api = PublicApi(base_url)
     name, expected_origin, key, encoded_key = _log_key(api)
     previous = _load_state(state_path)
@@ -167,6 +195,8 @@ def run(base_url: str, state_path: Path | None = None) -> Report:
         raise Violation(f"checkpoint rejected: {error}") from error
     if origin != expected_origin:
         raise Violation(f"checkpoint origin {origin!r} is not the log's {expected_origin!r}")
+    cosigned = _check_witnesses(note, witnesses or {}, required_witnesses) \
+        if required_witnesses else []
 
     replay, store = _replay_ledger(api, size)
     if replay.next_seq < size:
@@ -180,7 +210,7 @@ def run(base_url: str, state_path: Path | None = None) -> Report:
         _save_state(state_path, name, encoded_key, note)
     state = replay.state()
     return Report(origin=origin, tree_size=size, root=root, entries=replay.next_seq,
-                  lots=len(state), previous_size=previous_size,
+                  lots=len(state), previous_size=previous_size, witnesses=tuple(cosigned),
                   retired_kg=sum(end - start + 1 for ranges in state.values()
                                  for start, end, _, status in ranges if status == "retired"))
 
@@ -192,9 +222,24 @@ def main(argv: list[str] | None = None) -> int:
                         help="the registry's public origin, e.g. https://registry.example")
     parser.add_argument("--state", type=Path,
                         help="JSON file keeping the last verified checkpoint between runs")
+    parser.add_argument("--witnesses", type=int, default=0, metavar="N",
+                        help="require valid cosignatures from at least N known witnesses")
+    parser.add_argument("--witness", action="append", default=[], metavar="NAME=KEY",
+                        help="a known witness: its name and base64 Ed25519 public key")
+    parser.add_argument("--witness-from", action="append", default=[], metavar="URL",
+                        help="a registry whose self-described witness is known")
     args = parser.parse_args(argv)
     try:
-        report = run(args.base_url, args.state)
+        witnesses = {}
+        for spec in args.witness:
+            name, _, encoded = spec.partition("=")
+            try:
+                witnesses[name] = Ed25519PublicKey.from_public_bytes(base64.b64decode(encoded))
+            except ValueError:
+                parser.error(f"--witness {spec!r} is not NAME=BASE64KEY")
+        witnesses.update(dict(witness_from(url) for url in args.witness_from))
+        report = run(args.base_url, args.state, witnesses=witnesses,
+                     required_witnesses=args.witnesses)
     except Violation as error:
         print(f"VIOLATION: {error}", file=sys.stderr)
         return 1
@@ -205,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
           f"root {base64.b64encode(report.root).decode()} recomputed from the ledger")
     print(f"ledger: {report.entries} entries replayed over {report.lots} lots, history legal, "
           f"no serial retired twice; {report.retired_kg} kg retired")
+    if report.witnesses:
+        print(f"cosigned by {len(report.witnesses)} known witnesses: "
+              f"{', '.join(report.witnesses)}")
     if report.previous_size is not None:
         print(f"consistent with the checkpoint of {report.previous_size} entries seen last time")
     elif args.state:

@@ -82,13 +82,13 @@ class CurrentCheckpoint(MethodView):
                   description="C2SP signed note: origin, tree size, base64 root, signature.",
                   example=EXAMPLE_CHECKPOINT)
     def get(self):
-        """The signed checkpoint of the current tree (signed anew whenever the log grew)."""
+        """The signed checkpoint of the current tree (signed anew whenever the log grew),
+        with the witnesses' cosignatures collected for it."""
         checkpoint = checkpoints.fresh_checkpoint()
         if checkpoint is None:
             with transaction():
-                note = checkpoints.latest_checkpoint().note
-        else:
-            note = checkpoint.note
+                checkpoint = checkpoints.latest_checkpoint()
+        note = checkpoints.served_note(checkpoint)
         return Response(note, mimetype="text/plain", headers={"Cache-Control": "no-cache"})
 
 
