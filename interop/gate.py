@@ -88,7 +88,7 @@ class DoubleClaimGate:
             raise DoubleClaim(message, {"claim_scope": [message],
                                         "conflicts": record["conflicts"]},
                               extra={"claim_check": record})
-        record["overridden_by_id"] = admin.id if (override_reason and admin) else None
+        record["overridden_by_id"] = admin.id if (record["override_reason"] and admin) else None
         return record
 
     def issued(self, lot, record) -> None:
