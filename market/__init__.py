@@ -2,7 +2,7 @@
 
 
 def init_app(app, api) -> None:
-    from market import cli, jobs, metrics, models, payments  # noqa: F401 (models: tables)
+    from market import audit, cli, jobs, metrics, models, payments, stats  # noqa: F401 (models: tables)
     from market.pages import buying, orders as order_pages, public
     from market.pages import holdings as holding_pages
     from market.pages import issuance as issuance_pages
@@ -22,6 +22,8 @@ def init_app(app, api) -> None:
     jobs.init_app(app)
     cli.init_app(app)
     metrics.connect()
+    stats.connect()
+    audit.register(stats.check_aggregates)
 
 
 def _register_workspace_entries(app) -> None:

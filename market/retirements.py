@@ -134,6 +134,11 @@ def china_day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
+def like_escape(text: str) -> str:
+    """``text`` as a literal inside a LIKE pattern whose escape character is ``/``."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
 def search_retirements(*, purpose=None, beneficiary=None, organization=None, lot_code=None,
                        number=None, serial=None, date_from=None, date_to=None):
     """The public registry of retirements matching every filter given, newest first.
@@ -147,8 +152,9 @@ def search_retirements(*, purpose=None, beneficiary=None, organization=None, lot
     if purpose:
         stmt = stmt.where(Retirement.purpose == purpose)
     if beneficiary:
-        stmt = stmt.where(Retirement.beneficiary_name.icontains(beneficiary.strip(),
-                                                                autoescape=True))
+        # ILIKE on PostgreSQL (its trigram index answers it), lower() LIKE on SQLite.
+        stmt = stmt.where(Retirement.beneficiary_name.ilike(
+            f"%{like_escape(beneficiary.strip())}%", escape="/"))
     if organization:
         stmt = stmt.where(Retirement.organization_id.in_(
             sa.select(Organization.id).where(
