@@ -13,7 +13,7 @@ from core.db import db
 from core.errors import Invalid, NotFound
 from core.labels import label
 from core.models import Organization
-from market import ledger, numbering, signals, subjects, units
+from market import ledger, numbering, signals, stats, subjects, units
 from market.models import Lot, Methodology, Retirement, SerialBlock
 
 NEEDS = {
@@ -201,10 +201,12 @@ def keyset_page(stmt, after: str | None, per_page: int) -> dict:
 
     A retirement made while a reader pages has a higher id than every row already shown,
     so it never shifts a later page: it appears only when the reader starts over.
-    ``total`` counts every match, so the page can say how many there are.
+    ``total`` is what the page says about how many there are, without counting a million
+    rows per request: the whole registry's count comes from the incrementally kept
+    aggregates (``market.stats``); a search counts its matches up to ``COUNT_CAP`` and
+    says ``total_capped`` when there are more.
     """
-    total = db.session.execute(
-        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    total, capped = count_matches(stmt)
     page_stmt = stmt.options(selectinload(Retirement.organization))
     if after:
         page_stmt = page_stmt.where(Retirement.id < decode_cursor(after))
@@ -213,8 +215,21 @@ def keyset_page(stmt, after: str | None, per_page: int) -> dict:
     items = items[:per_page]
     attach_serials(items)
     annotate(items)
-    return {"items": items, "total": total, "per_page": per_page,
+    return {"items": items, "total": total, "total_capped": capped, "per_page": per_page,
             "next": encode_cursor(items[-1]) if more else None}
+
+
+COUNT_CAP = 1000
+
+
+def count_matches(stmt) -> tuple[int, bool]:
+    """(how many retirements ``stmt`` selects, whether there are more than that): the
+    unfiltered registry from the aggregates, a search up to ``COUNT_CAP`` + 1 rows."""
+    if stmt.whereclause is None:
+        return stats.retirement_count(), False
+    found = db.session.execute(sa.select(sa.func.count()).select_from(
+        stmt.order_by(None).limit(COUNT_CAP + 1).subquery())).scalar_one()
+    return min(found, COUNT_CAP), found > COUNT_CAP
 
 
 def iter_retirements(stmt, batch: int = 500):
