@@ -70,7 +70,7 @@ def seed(url: str, instance_dir: str, rows: int) -> float:
             CREATE TEMP TABLE seed AS
             SELECT g AS i,
                    (SELECT array_agg(id ORDER BY id) FROM lots)[1 + g % {LOTS}] AS lot_id,
-                   1 + (g * 7919) % 999 AS kg,
+                   1 + (g::bigint * 7919) % 999 AS kg,
                    now() - make_interval(secs => (({rows} - g) * (730.0 * 86400 / {rows}))) AS at
             FROM generate_series(1, {rows}) g""")
         conn.execute("""

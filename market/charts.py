@@ -8,7 +8,7 @@ stays readable at 390 px; the stylesheet caps the width on larger screens.
 
 from datetime import date
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 
 from core.formatting import format_tonnes
 from core.i18n import current_locale
@@ -45,7 +45,9 @@ def month_name(month: str, *, short: bool) -> str:
     """``2026-12`` → ``12月`` / ``Dec`` (short) or ``2026年12月`` / ``Dec 2026``."""
     year, number = (int(part) for part in month.split("-"))
     locale = "zh_CN" if current_locale() == "zh" else "en"
-    return format_date(date(year, number, 1), "MMM" if short else "yMMM", locale=locale)
+    day = date(year, number, 1)
+    return (format_date(day, "MMM", locale=locale) if short
+            else format_skeleton("yMMM", day, locale=locale))
 
 
 def retired_by_month_chart(table: dict[str, dict[str, int]]) -> dict:
