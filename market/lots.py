@@ -33,8 +33,10 @@ def get_lot(lot_id: int) -> Lot:
 
 def get_lot_by_code(code: str) -> Lot:
     """A lot by its code (``JL-2026-TR-METRO-00007``, any case); NotFound otherwise."""
+    code = code.strip()
     lot = db.session.execute(sa.select(Lot).options(selectinload(Lot.methodology))
-                             .where(Lot.code == code.strip().upper())).scalar_one_or_none()
+                             .where(Lot.code.in_({code, code.upper()}))
+                             .order_by(Lot.code != code)).scalars().first()
     if lot is None:
         raise NotFound(_("No such lot."))
     return lot
