@@ -206,13 +206,14 @@ def keyset_page(stmt, after: str | None, per_page: int) -> dict:
     aggregates (``market.stats``); a search counts its matches up to ``COUNT_CAP`` and
     says ``total_capped`` when there are more.
     """
-    total, capped = count_matches(stmt)
     page_stmt = stmt.options(selectinload(Retirement.organization))
     if after:
         page_stmt = page_stmt.where(Retirement.id < decode_cursor(after))
     items = db.session.execute(page_stmt.limit(per_page + 1)).scalars().all()
     more = len(items) > per_page
     items = items[:per_page]
+    # A first page that holds every match has counted them already.
+    total, capped = (len(items), False) if not (after or more) else count_matches(stmt)
     attach_serials(items)
     annotate(items)
     return {"items": items, "total": total, "total_capped": capped, "per_page": per_page,
