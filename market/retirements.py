@@ -152,9 +152,11 @@ def search_retirements(*, purpose=None, beneficiary=None, organization=None, lot
     if purpose:
         stmt = stmt.where(Retirement.purpose == purpose)
     if beneficiary:
-        # ILIKE on PostgreSQL (its trigram index answers it), lower() LIKE on SQLite.
-        stmt = stmt.where(Retirement.beneficiary_name.ilike(
-            f"%{like_escape(beneficiary.strip())}%", escape="/"))
+        # ILIKE on PostgreSQL (its trigram index answers it), lower() LIKE on SQLite. The
+        # pattern is rendered into the statement (safely quoted): a prepared statement's
+        # generic plan cannot see it and would walk every retirement by id instead.
+        pattern = sa.literal(f"%{like_escape(beneficiary.strip())}%", literal_execute=True)
+        stmt = stmt.where(Retirement.beneficiary_name.ilike(pattern, escape="/"))
     if organization:
         stmt = stmt.where(Retirement.organization_id.in_(
             sa.select(Organization.id).where(

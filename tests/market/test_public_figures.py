@@ -118,3 +118,14 @@ def test_registry_total_comes_from_the_aggregates_and_searches_are_capped(client
     assert "找到的注销记录：超过 2 条" in client.get("/registry?beneficiary=长春&lang=zh").get_data(as_text=True)
     # The unfiltered total never counts the rows: it is the aggregates' figure.
     assert "Retirements in the registry: 3" in client.get("/registry?lang=en").get_data(as_text=True)
+
+
+def test_beneficiary_search_takes_quotes_and_wildcards_literally(client, world):
+    _, buyer = world
+    response = client.post("/api/v1/retirements", headers=buyer.headers, json={
+        "purpose": "voluntary", "beneficiary_name": "O'Brien 100%_团队", "quantity_kg": 5})
+    assert response.status_code == 201
+    retire(client, buyer, 6)  # 长春市民
+    for term, count in (("o'brien", 1), ("100%_", 1), ("%", 1), ("_", 1), ("'; --", 0)):
+        found = client.get("/api/v1/retirements", query_string={"beneficiary": term})
+        assert found.status_code == 200 and found.json["total"] == count, (term, found.json)
