@@ -24,8 +24,8 @@ def _iso(moment) -> str:
 def _label_once(kind: str, code) -> str:
     """``label(kind, code)`` looked up once per export and language: a million rows would
     otherwise ask the translations a million times."""
-    cache = g.setdefault("export_labels", {})
-    key = (current_locale(), kind, code)
+    cache = g.setdefault("export_labels", {})  # per request, so per language
+    key = (kind, code)
     if key not in cache:
         cache[key] = (_("Yes") if code else _("No")) if kind == "yes_no" else str(label(kind, code))
     return cache[key]

@@ -278,17 +278,18 @@ def attach_serials(retirements: list[Retirement]) -> list[Retirement]:
     by_id = {r.id: r for r in retirements}
     for retirement in retirements:
         retirement.serial_details = []
+    # Plain columns, not SerialBlock objects: an export reads a million of these.
     rows = db.session.execute(
-        sa.select(SerialBlock, Lot.code, Lot.vintage, Methodology.code)
+        sa.select(SerialBlock.retirement_id, SerialBlock.serial_start, SerialBlock.serial_end,
+                  Lot.code, Lot.vintage, Methodology.code)
         .join(Lot, Lot.id == SerialBlock.lot_id)
         .join(Methodology, Methodology.id == Lot.methodology_id)
         .where(SerialBlock.retirement_id.in_(by_id))
         .order_by(SerialBlock.lot_id, SerialBlock.serial_start)).all() if by_id else []
-    for block, code, vintage, method in rows:
-        by_id[block.retirement_id].serial_details.append(
-            {"lot_code": code, "serial_start": block.serial_start,
-             "serial_end": block.serial_end, "quantity_kg": block.quantity_kg,
-             "methodology_code": method, "vintage": vintage})
+    for retirement_id, start, end, code, vintage, method in rows:
+        by_id[retirement_id].serial_details.append(
+            {"lot_code": code, "serial_start": start, "serial_end": end,
+             "quantity_kg": end - start + 1, "methodology_code": method, "vintage": vintage})
     return retirements
 
 
