@@ -35,3 +35,10 @@ CHECK_RESULTS = register("check_result", {
     "not_found": _l("Not found"),
     "not_applicable": _l("Not applicable"),
 })
+
+VERDICTS = register("verdict", {
+    "genuine": _l("Genuine"),
+    "not_genuine": _l("Not genuine"),
+    "revoked": _l("Revoked"),
+    "unreadable": _l("Cannot read this document"),
+})

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from certificates import keys, service
+from certificates import keys, service, verdicts
 from certificates.credentials import get_certificate, used_public_keys
 from certificates.pades import published_certificates_pem
 from certificates.rendering import ensure_pdf
@@ -65,27 +65,37 @@ def certificate_home(number):
 @bp.route("/verify", methods=["GET", "POST"])
 @throttled("certificate-verification", "VERIFY_RATE_LIMIT", counts=count_every_post)
 def verify_form():
+    """Verify by number (redirects to ``/verify/{NUMBER}``, any case), by an uploaded PDF
+    or JSON file, or by pasted JSON: one verdict, the credential's claims, the checks."""
     if request.method == "GET" and request.args.get("number"):
         return redirect(url_for("certificate_pages.verify_number",
-                                number=request.args["number"].strip()))
-    result = error = None
+                                number=request.args["number"].strip().upper()))
+    result = error = verdict = claims = None
     if request.method == "POST":
         upload = request.files.get("file")
         text = request.form.get("credential", "").strip()
-        try:
-            if upload and upload.filename:
-                result = service.verify_upload(upload.read(10 * 1024 * 1024))
-            elif text:
-                result = service.verify_upload(text.encode())
-            else:
-                error = _("Choose a file or paste a credential.")
-        except (DomainError, JSONRefused) as problem:
-            error = problem.message
-    return render_template("certificates/verify_form.html", result=result, error=error)
+        data = upload.read(10 * 1024 * 1024) if upload and upload.filename else text.encode()
+        if not data:
+            error = _("Choose a file or paste a credential.")
+        else:
+            try:
+                result = service.verify_upload(data)
+            except (DomainError, JSONRefused) as problem:
+                error, verdict = problem.message, "unreadable"
+        if result is not None:
+            verdict = verdicts.verdict_of(result)
+            if result["checks"].get("signature") == "passed":
+                claims = verdicts.credential_claims(verdicts.credential_in(data))
+    return render_template("certificates/verify_form.html", result=result, error=error,
+                           verdict=verdict, claims=claims,
+                           checks=verdicts.check_lines(result) if result else [])
 
 
 @bp.get("/verify/<number>")
 def verify_number(number):
+    canonical = number.strip().upper()
+    if canonical != number:  # certificate numbers are upper case; readers type any case
+        return redirect(url_for("certificate_pages.verify_number", number=canonical))
     try:
         certificate = get_certificate(number)
     except DomainError:
@@ -95,5 +105,8 @@ def verify_number(number):
     result = service.verify_credential(described["credential"])
     return render_template("certificates/verify_number.html", certificate=certificate,
                            described=described, result=result, view=certificate.view,
+                           verdict=verdicts.verdict_of(result),
+                           checks=verdicts.check_lines(result),
+                           claims=verdicts.credential_claims(described["credential"]),
                            number=number, did=keys.issuer_did(),
                            base_url=current_app.config["BASE_URL"])

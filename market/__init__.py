@@ -2,8 +2,8 @@
 
 
 def init_app(app, api) -> None:
-    from market import cli, jobs, metrics, models, payments  # noqa: F401 (models: tables)
-    from market.pages import buying, orders as order_pages, public
+    from market import audit, cli, jobs, metrics, models, payments, stats  # noqa: F401 (models: tables)
+    from market.pages import buying, lots as lot_pages, orders as order_pages, public
     from market.pages import holdings as holding_pages
     from market.pages import issuance as issuance_pages
     from market import labels  # noqa: F401 (registered label tables)
@@ -13,6 +13,7 @@ def init_app(app, api) -> None:
     api.register_blueprint(movements.blp)
     api.register_blueprint(trading.blp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(lot_pages.bp)
     holding_pages.init_app(app)
     issuance_pages.init_app(app)
     app.register_blueprint(buying.bp)
@@ -22,6 +23,8 @@ def init_app(app, api) -> None:
     jobs.init_app(app)
     cli.init_app(app)
     metrics.connect()
+    stats.connect()
+    audit.register(stats.check_aggregates)
 
 
 def _register_workspace_entries(app) -> None:

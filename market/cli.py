@@ -8,8 +8,10 @@ from flask.cli import AppGroup
 from core.db import transaction
 from market import audit as audit_module
 from market import demo as demo_module
+from market import stats as stats_module
 
 demo = AppGroup("demo", help="Demo data.")
+stats = AppGroup("stats", help="The public figures kept incrementally.")
 
 
 @click.command("audit")
@@ -38,6 +40,16 @@ def seed() -> None:
     click.echo(f"demo data ready ({len(tokens)} new organisations)")
 
 
+@stats.command("rebuild")
+def rebuild_stats() -> None:
+    """Recompute the public figures (retired by month and purpose, totals by scenario)
+    from the retirements and lots, replacing the stored aggregates."""
+    with transaction():
+        monthly, scenarios = stats_module.rebuild()
+    click.echo(f"public figures rebuilt: {monthly} month/purpose rows, {scenarios} scenarios")
+
+
 def init_app(app) -> None:
+    app.cli.add_command(stats)
     app.cli.add_command(audit)
     app.cli.add_command(demo)

@@ -3,7 +3,8 @@ collection, with a stable English key (the API's header) and a label (the page's
 in the reader's language). Values are what the API returns: integer kilograms, ISO
 moments, codes; the page export shows tonnes, Beijing time and labels instead."""
 
-from flask_babel import lazy_gettext as _l
+from flask import g
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from core.formatting import format_datetime
 from core.i18n import current_locale
@@ -20,6 +21,16 @@ def _iso(moment) -> str:
     return moment.isoformat() if moment else ""
 
 
+def _label_once(kind: str, code) -> str:
+    """``label(kind, code)`` looked up once per export and language: a million rows would
+    otherwise ask the translations a million times."""
+    cache = g.setdefault("export_labels", {})  # per request, so per language
+    key = (kind, code)
+    if key not in cache:
+        cache[key] = (_("Yes") if code else _("No")) if kind == "yes_no" else str(label(kind, code))
+    return cache[key]
+
+
 def _plain_tonnes(kg: int) -> str:
     """``12500`` → ``12.500``: tonnes with three decimals, no grouping (a spreadsheet reads
     it as a number)."""
@@ -33,7 +44,7 @@ RETIREMENT_COLUMNS = (
      lambda r: r.certificate_number),
     ("retired_at", _l("Retired at (Beijing time)"), lambda r: _iso(r.retired_at),
      lambda r: format_datetime(r.retired_at, current_locale())),
-    ("purpose", _l("Purpose"), lambda r: r.purpose, lambda r: str(label("purpose", r.purpose))),
+    ("purpose", _l("Purpose"), lambda r: r.purpose, lambda r: _label_once("purpose", r.purpose)),
     ("beneficiary_name", _l("Beneficiary"), lambda r: r.beneficiary_name,
      lambda r: r.beneficiary_name),
     ("organization_id", _l("Retiring organisation"), lambda r: r.organization_id,
@@ -48,7 +59,7 @@ RETIREMENT_COLUMNS = (
     ("claim_id", _l("Claim"), lambda r: r.claim_id or "", lambda r: r.claim_id or ""),
     ("case_id", _l("Case"), lambda r: r.case_id or "", lambda r: r.case_id or ""),
     ("revoked", _l("Certificate revoked"), lambda r: "true" if r.revoked else "false",
-     lambda r: str(_l("Yes") if r.revoked else _l("No"))),
+     lambda r: _label_once("yes_no", r.revoked)),
 )
 
 LOT_COLUMNS = (

@@ -7,7 +7,7 @@ from core.db import db
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core import clock
 from core.labels import label
-from market import issuance_checks, ledger, notifications, numbering
+from market import issuance_checks, ledger, notifications, numbering, stats
 from market.errors import AlreadyIssued, MethodologyNotFiled
 from market.models import IssuanceRequest, Lot, Methodology, SerialBlock
 
@@ -135,6 +135,7 @@ def issue_lot(request_id: int, *, prepared: dict | None = None, override_reason:
     db.session.add(block)
     ledger.append(head, "issue", [block], lot_codes={lot.id: lot.code},
                   to_org_id=request.seller_id, ref=lot.code)
+    stats.count_issuance(lot)
     db.session.flush()
     issuance_checks.issued(lot, decisions)
     return lot

@@ -31,6 +31,17 @@ def get_lot(lot_id: int) -> Lot:
     return lot
 
 
+def get_lot_by_code(code: str) -> Lot:
+    """A lot by its code (``JL-2026-TR-METRO-00007``, any case); NotFound otherwise."""
+    code = code.strip()
+    lot = db.session.execute(sa.select(Lot).options(selectinload(Lot.methodology))
+                             .where(Lot.code.in_({code, code.upper()}))
+                             .order_by(Lot.code != code)).scalars().first()
+    if lot is None:
+        raise NotFound(_("No such lot."))
+    return lot
+
+
 def iter_lots(stmt, batch: int = 500):
     """Every lot ``stmt`` selects (oldest first), read in keyset batches (exports)."""
     stmt = stmt.options(selectinload(Lot.methodology))

@@ -13,7 +13,7 @@ from core.db import db
 from core.errors import Invalid, NotFound
 from core.labels import label
 from core.models import Organization
-from market import ledger, numbering, signals, subjects, units
+from market import ledger, numbering, signals, stats, subjects, units
 from market.models import Lot, Methodology, Retirement, SerialBlock
 
 NEEDS = {
@@ -134,6 +134,11 @@ def china_day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
+def like_escape(text: str) -> str:
+    """``text`` as a literal inside a LIKE pattern whose escape character is ``/``."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
 def search_retirements(*, purpose=None, beneficiary=None, organization=None, lot_code=None,
                        number=None, serial=None, date_from=None, date_to=None):
     """The public registry of retirements matching every filter given, newest first.
@@ -147,8 +152,11 @@ def search_retirements(*, purpose=None, beneficiary=None, organization=None, lot
     if purpose:
         stmt = stmt.where(Retirement.purpose == purpose)
     if beneficiary:
-        stmt = stmt.where(Retirement.beneficiary_name.icontains(beneficiary.strip(),
-                                                                autoescape=True))
+        # ILIKE on PostgreSQL (its trigram index answers it), lower() LIKE on SQLite. The
+        # pattern is rendered into the statement (safely quoted): a prepared statement's
+        # generic plan cannot see it and would walk every retirement by id instead.
+        pattern = sa.literal(f"%{like_escape(beneficiary.strip())}%", literal_execute=True)
+        stmt = stmt.where(Retirement.beneficiary_name.ilike(pattern, escape="/"))
     if organization:
         stmt = stmt.where(Retirement.organization_id.in_(
             sa.select(Organization.id).where(
@@ -195,20 +203,36 @@ def keyset_page(stmt, after: str | None, per_page: int) -> dict:
 
     A retirement made while a reader pages has a higher id than every row already shown,
     so it never shifts a later page: it appears only when the reader starts over.
-    ``total`` counts every match, so the page can say how many there are.
+    ``total`` is what the page says about how many there are, without counting a million
+    rows per request: the whole registry's count comes from the incrementally kept
+    aggregates (``market.stats``); a search counts its matches up to ``COUNT_CAP`` and
+    says ``total_capped`` when there are more.
     """
-    total = db.session.execute(
-        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     page_stmt = stmt.options(selectinload(Retirement.organization))
     if after:
         page_stmt = page_stmt.where(Retirement.id < decode_cursor(after))
     items = db.session.execute(page_stmt.limit(per_page + 1)).scalars().all()
     more = len(items) > per_page
     items = items[:per_page]
+    # A first page that holds every match has counted them already.
+    total, capped = (len(items), False) if not (after or more) else count_matches(stmt)
     attach_serials(items)
     annotate(items)
-    return {"items": items, "total": total, "per_page": per_page,
+    return {"items": items, "total": total, "total_capped": capped, "per_page": per_page,
             "next": encode_cursor(items[-1]) if more else None}
+
+
+COUNT_CAP = 1000
+
+
+def count_matches(stmt) -> tuple[int, bool]:
+    """(how many retirements ``stmt`` selects, whether there are more than that): the
+    unfiltered registry from the aggregates, a search up to ``COUNT_CAP`` + 1 rows."""
+    if stmt.whereclause is None:
+        return stats.retirement_count(), False
+    found = db.session.execute(sa.select(sa.func.count()).select_from(
+        stmt.order_by(None).limit(COUNT_CAP + 1).subquery())).scalar_one()
+    return min(found, COUNT_CAP), found > COUNT_CAP
 
 
 def iter_retirements(stmt, batch: int = 500):
@@ -254,17 +278,18 @@ def attach_serials(retirements: list[Retirement]) -> list[Retirement]:
     by_id = {r.id: r for r in retirements}
     for retirement in retirements:
         retirement.serial_details = []
+    # Plain columns, not SerialBlock objects: an export reads a million of these.
     rows = db.session.execute(
-        sa.select(SerialBlock, Lot.code, Lot.vintage, Methodology.code)
+        sa.select(SerialBlock.retirement_id, SerialBlock.serial_start, SerialBlock.serial_end,
+                  Lot.code, Lot.vintage, Methodology.code)
         .join(Lot, Lot.id == SerialBlock.lot_id)
         .join(Methodology, Methodology.id == Lot.methodology_id)
         .where(SerialBlock.retirement_id.in_(by_id))
         .order_by(SerialBlock.lot_id, SerialBlock.serial_start)).all() if by_id else []
-    for block, code, vintage, method in rows:
-        by_id[block.retirement_id].serial_details.append(
-            {"lot_code": code, "serial_start": block.serial_start,
-             "serial_end": block.serial_end, "quantity_kg": block.quantity_kg,
-             "methodology_code": method, "vintage": vintage})
+    for retirement_id, start, end, code, vintage, method in rows:
+        by_id[retirement_id].serial_details.append(
+            {"lot_code": code, "serial_start": start, "serial_end": end,
+             "quantity_kg": end - start + 1, "methodology_code": method, "vintage": vintage})
     return retirements
 
 

@@ -7,10 +7,11 @@ from market.models.issuance import IssuanceRequest, Methodology
 from market.models.ledger import LedgerEntry, LedgerHead
 from market.models.lots import Lot, SerialBlock
 from market.models.movements import Retirement, Transfer
+from market.models.stats import RetiredByMonth, ScenarioTotal
 from market.models.trading import Listing, Order, OrderItem, Payment, PaymentReversal, StripeEvent
 
 __all__ = [
     "Counter", "EvidenceFile", "IssuanceRequest", "LedgerEntry", "LedgerHead", "Lot", "Listing",
-    "Methodology", "Order", "OrderItem", "Payment", "PaymentReversal", "Retirement", "SerialBlock",
-    "StripeEvent", "Transfer",
+    "Methodology", "Order", "OrderItem", "Payment", "PaymentReversal", "RetiredByMonth", "Retirement",
+    "ScenarioTotal", "SerialBlock", "StripeEvent", "Transfer",
 ]

@@ -7,9 +7,9 @@ from core.db import db
 from core.errors import DomainError
 from core.exports import FORMATS
 from core.page_forms import show_errors
-from market import exports, retirements
+from market import charts, exports, retirements, stats
 from market.forms import RegistrySearchForm
-from market.models import Lot, Methodology, Retirement
+from market.models import Lot, Methodology
 from market.pages import buying
 
 bp = Blueprint("market_pages", __name__, template_folder="../templates")
@@ -17,13 +17,17 @@ bp = Blueprint("market_pages", __name__, template_folder="../templates")
 
 @bp.get("/")
 def home():
-    # PostgreSQL sums bigints as numeric; kilograms stay integers.
-    totals = db.session.execute(sa.select(*(
-        sa.cast(sa.func.coalesce(sa.func.sum(column), 0), sa.BigInteger)
-        for column in (Lot.issued_kg, Lot.retired_kg, Lot.listed_kg)))).one()
-    return render_template("market/home.html", issued_kg=totals[0], retired_kg=totals[1],
-                           listed_kg=totals[2],
-                           retirement_count=db.session.scalar(sa.select(sa.func.count(Retirement.id))),
+    """Figures and charts from the incrementally kept aggregates (``market.stats``): no
+    request sums the retirements."""
+    figures = stats.totals()
+    listed_kg = db.session.scalar(sa.select(
+        sa.cast(sa.func.coalesce(sa.func.sum(Lot.listed_kg), 0), sa.BigInteger)))
+    return render_template("market/home.html", issued_kg=figures["issued_kg"],
+                           retired_kg=figures["retired_kg"], listed_kg=listed_kg,
+                           retirement_count=figures["retirement_count"],
+                           monthly=charts.retired_by_month_chart(
+                               stats.retired_by_month(stats.last_months())),
+                           scenarios=charts.scenario_chart(stats.by_scenario()),
                            methodologies=db.session.scalars(
                                sa.select(Methodology).order_by(Methodology.code)).all())
 
@@ -55,6 +59,7 @@ def registry():
     args = form.query_args()
     return render_template(
         "market/registry.html", form=form, retirements=rows, total=result["total"],
+        total_capped=result.get("total_capped", False),
         searched=bool(args), continued=bool(after),
         serials={r.id: retirements.serials_of(r) for r in rows},
         next_url=url_for(".registry", **args, after=result["next"]) if result["next"] else None,

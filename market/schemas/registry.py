@@ -280,6 +280,8 @@ class RetirementPage(BaseSchema):
 
     items = fields.List(fields.Nested(RetirementOut))
     total = fields.Integer()
+    total_capped = fields.Boolean(metadata={"description": "true when a search matched more "
+                                            "than ``total`` (the count stops there)"})
     page = fields.Integer(allow_none=True)
     per_page = fields.Integer()
     next = fields.String(allow_none=True)

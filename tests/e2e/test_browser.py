@@ -29,8 +29,8 @@ def test_citizen_browses_and_verifies_a_certificate(app, client, runner, live_se
     page.wait_for_selector("#retirements")
     assert "第十届东北亚博览会" in page.inner_text("#retirements")
     page.click(f"text={number}")
-    page.wait_for_selector("#status")
-    assert "有效" in page.inner_text("#status")
+    page.wait_for_selector("#verdict")
+    assert "真实有效" in page.inner_text("#verdict")
     assert "2.500 吨" in page.inner_text("main").replace("\u00a0", " ")
 
     pdf = tmp_path / f"{number}.pdf"
@@ -40,6 +40,6 @@ def test_citizen_browses_and_verifies_a_certificate(app, client, runner, live_se
     page.goto(live_server + "/verify")
     page.set_input_files("input[type=file]", str(pdf))
     page.click("#verify-upload")
-    page.wait_for_selector("#verify-result, #verify-error")
-    assert "验证通过" in page.inner_text("#verify-result")
+    page.wait_for_selector("#verdict")
+    assert "真实有效" in page.inner_text("#verdict") and page.locator("#verify-result").count()
     page.screenshot(path=str(tmp_path / "verified.png"), full_page=True)

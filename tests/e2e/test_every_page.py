@@ -43,6 +43,7 @@ PAGES = [
     Page("/registry"),
     Page("/verify"),
     Page("/verify/{certificate}"),
+    Page("/lots/{lot}", shows="#lot-states"),
     Page("/login"),
     Page("/events/{event}"),
     Page("/cases/{case}"),
@@ -110,6 +111,7 @@ def seed(client) -> dict:
     case = post(client, court, "/api/v1/compensation-cases",
                 case_body(obligor={"name": "谢某某"}, required_kg=800))
     return {"email": make_user(buyer), "retirement": retirement["number"],
+            "lot": client.get(f"/api/v1/lots/{lot_id}").json["code"],
             "certificate": retirement["certificate_number"], "order": order["number"],
             "claim": claim["id"], "event": make_event(make_org("buyer", name="长春国际会展中心")),
             "case": case["id"], "payment_token": case["payment_link"].rsplit("/", 1)[1],
