@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from core.labels import choices
 from market.models.issuance import METHODOLOGY_STATUSES, SCENARIOS
@@ -52,7 +52,9 @@ class ReleaseForm(FlaskForm):
 
 
 class ConfirmTransferForm(FlaskForm):
-    amount = YuanField(_l("Amount received (¥)"), validators=[_required])
+    # InputRequired, not DataRequired: unreadable text keeps the parser's own message.
+    amount = YuanField(_l("Amount received (¥)"), validators=[
+        InputRequired(message=_l("This field is required."))])
 
 
 class StatementForm(FlaskForm):

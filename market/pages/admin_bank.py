@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from core import clock
 from core.db import transaction
 from core.errors import DomainError
+from core.formatting import format_money
 from core.page_forms import current_organization_of_user, page_role_required, show_errors
 from market import administration, orders
 from market.admin_forms import ConfirmTransferForm, StatementForm
@@ -73,6 +74,11 @@ def confirm(number):
         with transaction():
             bank.confirm_bank_transfer(admin, order.id, reference=order.bank_reference or "",
                                        amount_fen=form.amount.data)
+    except bank.AmountMismatch:
+        # The API names fen; a person typed yuan, so the page says it in yuan.
+        form.amount.errors = [_("Must equal %(total)s.", total=format_money(order.total_fen))]
+        return _page(query=number, order=orders.get_order_by_number(admin, number),
+                     confirm=form, status=409)
     except DomainError as error:
         show_errors(form, error, {"amount_fen": "amount", "reference": "amount"})
         return _page(query=number, order=orders.get_order_by_number(admin, number),
