@@ -64,7 +64,8 @@ def publish():
     form = FactorSetUploadForm()
     if not form.validate_on_submit():
         return _page(form, status=422)
-    data = form.file.data.read(MAX_BYTES + 1)
+    with form.file.data.stream as upload:  # a large upload is a temporary file: close it
+        data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         form.file.errors = [_("Too large.")]
         return _page(form, status=413)

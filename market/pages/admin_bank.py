@@ -107,11 +107,13 @@ def import_statement():
     form = StatementForm()
     if not form.validate_on_submit():
         return _page(upload=form, status=422)
-    data = form.file.data.read(statement.MAX_BYTES + 1)
+    with form.file.data.stream as upload:  # a large upload is a temporary file: close it
+        data = upload.read(statement.MAX_BYTES + 1)
     try:
         lines = statement.read_statement(data)
     except DomainError as error:
-        show_errors(form, error)
+        show_errors(form, error)  # the short reason beside the field, the whole one above
+        form.form_errors.append(error.message)
         return _page(upload=form, status=error.status)
     admin = current_organization_of_user()
     # One transaction per line: a refused line never undoes a confirmed one.

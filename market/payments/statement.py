@@ -101,7 +101,8 @@ def _header_map(header: list[str]) -> dict[str, int]:
         raise Invalid(
             _("The first line must name the columns: date, amount, reference, payer "
               "(交易日期, 金额, 附言, 付款人)."),
-            {"file": [_("Missing columns: %(columns)s.", columns=", ".join(missing))]})
+            {"file": [_("Missing columns: %(columns)s.", columns=", ".join(
+                f"{column} ({COLUMNS[column][1]})" for column in missing))]})
     return found
 
 
@@ -172,7 +173,7 @@ def read_statement(data: bytes) -> list[StatementLine | MalformedLine]:
         raise Invalid(_("The file is not a readable CSV table."),
                       {"file": [_("Not a CSV text file.")]}) from None
     rows = [(number, row) for number, row in rows if any(cell.strip() for cell in row)]
-    if not rows:
+    if len(rows) < 2:  # a header alone has no transfer to confirm
         raise Invalid(_("The statement is empty."), {"file": [_("No lines.")]})
     if len(rows) > MAX_LINES + 1:
         raise Invalid(_("At most %(count)s lines per statement.", count=MAX_LINES),
