@@ -91,7 +91,7 @@ def test_issuance_page_issues_a_verified_request_through_the_use_case(client, ad
     request_id = _verified_request(make_org("seller", name="长春公交集团"), make_org("verifier"))
     page = client.get("/admin/issuance").text
     assert "长春公交集团" in page and "7.500" in page and "吉核〔2026〕7号" in page
-    response = client.post(f"/admin/issuance/{request_id}")
+    response = client.post(f"/admin/issuance/{request_id}?lang=en")
     assert response.status_code == 303
     lot = db.session.execute(sa.select(Lot)).scalar_one()
     assert lot.issued_kg == 7_500 and lot.code.startswith("JL-2026-TR-BUS-")
