@@ -3,6 +3,7 @@ finding, no horizontal scroll, and no raw code key in the visible text.
 
 Add a page by adding a line to PAGES. Its path may name what ``seed`` made (``{order}``,
 ``{claim}``, ``{certificate}`` …); ``signed_in`` pages are seen by the seeded buyer,
+``as_admin`` pages by the registry administrator,
 ``shows`` names an element the page must have, ``status`` the HTTP status it answers with.
 Each language is one test: the seed is made once, one browser context signs in once, and
 every page is seen at both widths; a failure lists every page that failed, by path, language
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.browser
 class Page:
     path: str
     signed_in: bool = False  # as the seeded buyer: units, a retirement, an order, a claim
+    as_admin: bool = False  # as the registry administrator (the /admin pages)
     shows: str | None = None  # a CSS selector the page must match
     status: int = 200
 
@@ -54,6 +56,16 @@ PAGES = [
     Page("/claims", signed_in=True),
     Page("/claims/new", signed_in=True),
     Page("/claims/{claim}", signed_in=True, shows="#coverage"),
+    Page("/admin", as_admin=True, shows="#panel-bank_transfers"),
+    Page("/admin/orders", as_admin=True, shows="#orders details.release"),
+    Page("/admin/bank-transfers?q={order}", as_admin=True, shows="#confirm-form"),
+    Page("/admin/issuance", as_admin=True),
+    Page("/admin/methodologies", as_admin=True, shows="#methodologies"),
+    Page("/admin/audit", as_admin=True, shows="#run-audit"),
+    Page("/admin/certificates?number={certificate}", as_admin=True, shows="#revocation-form"),
+    Page("/admin/organizations", as_admin=True, shows="#organizations"),
+    Page("/admin/organizations/{buyer_org}", as_admin=True, shows="#invite-form"),
+    Page("/admin/factor-sets", as_admin=True, shows="#factors"),
 ]
 
 WIDTHS = (("desktop", DESKTOP), ("phone", PHONE))
@@ -87,7 +99,10 @@ def seed(client) -> dict:
     return {"email": make_user(buyer), "retirement": retirement["number"],
             "certificate": retirement["certificate_number"], "order": order["number"],
             "claim": claim["id"], "event": make_event(make_org("buyer", name="长春国际会展中心")),
-            "case": case["id"], "payment_token": case["payment_link"].rsplit("/", 1)[1]}
+            "case": case["id"], "payment_token": case["payment_link"].rsplit("/", 1)[1],
+            "admin_email": make_user(make_org("registry_admin", kind="registry",
+                                              name="吉林省生态环境厅")),
+            "buyer_org": buyer.id}
 
 
 def post(client, actor, url, body) -> dict:
@@ -126,13 +141,13 @@ def problems_of(page, live_server, entry: Page, path: str, locale: str) -> list[
 def test_every_page_is_usable_and_shows_no_code_keys(app, client, live_server, browser, locale):
     seeded = seed(client)
     problems = []
-    for signed_in in (False, True):
+    for who in ("visitor", "buyer", "admin"):
         page = new_page(browser, locale=locale)
         try:
-            if signed_in:
-                sign_in(page, live_server, seeded["email"])
+            if who != "visitor":
+                sign_in(page, live_server, seeded["admin_email" if who == "admin" else "email"])
             for entry in PAGES:
-                if entry.signed_in == signed_in:
+                if (entry.as_admin, entry.signed_in) == (who == "admin", who == "buyer"):
                     path = entry.path.format(**seeded)
                     problems += problems_of(page, live_server, entry, path, locale)
         finally:
