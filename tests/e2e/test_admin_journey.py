@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def status_of(number: str) -> str:
-    db.session.expire_all()
+    db.session.rollback()  # a fresh snapshot: the live server committed in its own thread
     return db.session.execute(sa.select(Order.status).where(Order.number == number)).scalar_one()
 
 
@@ -65,7 +65,7 @@ def test_admin_imports_a_statement_looks_up_an_order_and_releases_another(
         page.click("#lookup button")
         page.wait_for_selector("#found-order")
         assert third.number in page.inner_text("#found-order")
-        assert "待付款" in page.inner_text("#found-status")
+        assert "待支付" in page.inner_text("#found-status")
         usable_at_both_widths(page)
 
         page.goto(f"{live_server}/admin/orders?status=pending_payment")
