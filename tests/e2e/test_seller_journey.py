@@ -77,7 +77,7 @@ def test_seller_request_verified_issued_and_listed(app, client, live_server, bro
         assert "已签发" in page.inner_text(".flashes")
     finally:
         page.context.close()
-    db.session.expire_all()
+    db.session.rollback()  # a fresh snapshot: the live server committed in its own thread
     lot = db.session.execute(sa.select(Lot).where(Lot.issuance_request_id == request_id)).scalar_one()
     assert lot.issued_kg == 12_000
 
