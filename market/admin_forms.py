@@ -14,6 +14,9 @@ from market.models.trading import ORDER_STATUSES
 from market.seller_forms import YuanField
 
 _required = DataRequired(message=_l("This field is required."))
+# WTForms' own refusals come from its own catalogs, which have no plain "zh": say them here.
+BAD_DATE = _l("Not a valid date value.")
+BAD_CHOICE = _l("Not a valid choice.")
 
 
 def _optional_int(value):
@@ -26,12 +29,15 @@ class OrderFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField(_l("Status"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()], invalid_choice_message=BAD_CHOICE)
     number = StringField(_l("Order number"), validators=[Optional(), Length(max=32)])
     reference = StringField(_l("Bank reference (附言)"), validators=[Optional(), Length(max=32)])
-    organization_id = SelectField(_l("Buyer"), coerce=_optional_int, validators=[Optional()])
-    placed_from = DateField(_l("Placed from"), validators=[Optional()])
-    placed_to = DateField(_l("Placed until"), validators=[Optional()])
+    organization_id = SelectField(_l("Buyer"), coerce=_optional_int, validators=[Optional()],
+                                  invalid_choice_message=BAD_CHOICE)
+    placed_from = DateField(_l("Placed from"), validators=[Optional()],
+                            invalid_value_message=BAD_DATE)
+    placed_to = DateField(_l("Placed until"), validators=[Optional()],
+                          invalid_value_message=BAD_DATE)
 
     def __init__(self, buyers, **kwargs):
         super().__init__(**kwargs)
@@ -68,9 +74,10 @@ class MethodologyForm(FlaskForm):
         Regexp(r"^[A-Z0-9]+(-[A-Z0-9]+)*$", message=_l("Upper-case letters, digits and hyphens."))])
     title_zh = StringField(_l("Title (Chinese)"), validators=[_required, Length(max=200)])
     title_en = StringField(_l("Title (English)"), validators=[_required, Length(max=200)])
-    scenario = SelectField(_l("Scenario"), validators=[_required])
+    scenario = SelectField(_l("Scenario"), validators=[_required],
+                           invalid_choice_message=BAD_CHOICE)
     version = StringField(_l("Version"), validators=[_required, Length(max=16)])
-    status = SelectField(_l("Status"), validators=[_required])
+    status = SelectField(_l("Status"), validators=[_required], invalid_choice_message=BAD_CHOICE)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -80,7 +87,8 @@ class MethodologyForm(FlaskForm):
 
 
 class MethodologyStatusForm(FlaskForm):
-    status = SelectField(_l("New status"), validators=[_required])
+    status = SelectField(_l("New status"), validators=[_required],
+                         invalid_choice_message=BAD_CHOICE)
 
     def __init__(self, allowed: tuple[str, ...], **kwargs):
         super().__init__(**kwargs)

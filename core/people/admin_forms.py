@@ -26,8 +26,10 @@ class CheckboxesField(SelectMultipleField):
 
 class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[_required, Length(max=200), _a_name])
-    kind = SelectField(_l("Kind"), validators=[_required])
-    roles = CheckboxesField(_l("Roles"), validators=[Optional()])
+    kind = SelectField(_l("Kind"), validators=[_required],
+                       invalid_choice_message=_l("Not a valid choice."))
+    roles = CheckboxesField(_l("Roles"), validators=[Optional()],
+                            invalid_choice_message=_l("Not a valid choice."))
     credit_code = StringField(_l("Unified social credit code (optional)"),
                               validators=[Optional(), Length(max=18)])
 

@@ -9,10 +9,10 @@ from core.auth import current_organization, public, require_role
 from core.db import db, transaction
 from core.errors import Invalid
 from core.schemas import page_of, page_schema
-from market import evidence, exports, holdings, issuance, ledger, lots
+from market import administration, evidence, exports, holdings, issuance, ledger, lots
 from market.schemas import (
     EvidenceFileOut, HoldingsOut, IssuanceRequestArgs, IssuanceRequestIn, IssuanceRequestOut, LedgerArgs, LedgerOut, LotArgs, LotOut,
-    MethodologyIn, MethodologyOut, VerificationIn,
+    MethodologyIn, MethodologyOut, MethodologyStatusIn, VerificationIn,
 )
 
 blp = Blueprint("registry", __name__, url_prefix="/api/v1",
@@ -43,6 +43,18 @@ class MethodologyByCode(MethodView):
     @blp.response(200, MethodologyOut)
     def get(self, code):
         return issuance.get_methodology(code)
+
+
+@blp.route("/methodologies/<string:code>/status")
+class MethodologyStatus(MethodView):
+    @require_role("registry_admin")
+    @blp.arguments(MethodologyStatusIn())
+    @blp.response(200, MethodologyOut)
+    def post(self, data, code):
+        """Move a methodology: draft → filed, filed ⇄ suspended, filed or suspended →
+        retired (withdrawn). Any other move is 409 ``wrong_state``."""
+        with transaction():
+            return administration.change_methodology_status(code, data["status"])
 
 
 @blp.route("/issuance-requests")
