@@ -17,7 +17,7 @@ bp = Blueprint("admin_orders", __name__, template_folder="../templates")
 PER_PAGE = 25
 
 
-def _orders_page(release_forms=None, status=200):
+def _orders_page(release_forms=None, status=200, refusal=None):
     admin = current_organization_of_user()
     form = OrderFilterForm(administration.buyers(), formdata=request.args)
     found, params = None, {}
@@ -37,7 +37,8 @@ def _orders_page(release_forms=None, status=200):
             formdata=None, prefix=f"r{order.id}")
     names = administration.organization_names(o.buyer_id for o in (found or {}).get("items", []))
     return render_template("market/admin/orders.html", form=form, found=found, params=params,
-                           release_forms=forms, buyer_names=names, now=clock.now()), status
+                           release_forms=forms, buyer_names=names, refusal=refusal,
+                           now=clock.now()), status
 
 
 @bp.get("/admin/orders")
@@ -62,8 +63,9 @@ def release(number):
             session_id = orders.release_order(admin, order.id,
                                               form.reason.data.strip()).stripe_session_id
     except DomainError as error:
-        show_errors(form, error)
-        return _orders_page({number: form}, error.status)
+        show_errors(form, error)  # beside the reason; above the list too, as the order
+        # may no longer be pending and so show no form
+        return _orders_page({number: form}, error.status, refusal=error.message)
     order_flow.expire_checkout(session_id)
     flash(_("Order %(number)s is released; its units are back on the market.", number=number),
           "info")

@@ -151,7 +151,7 @@ def test_release_needs_a_reason_then_releases_the_pending_order(client, admin, o
     assert listing_kg == 40_000 - 2_500
     again = client.post(f"/admin/orders/{second.number}/release?lang=en",
                         data={f"{prefix}-reason": "again"})
-    assert again.status_code == 409
+    assert again.status_code == 409 and 'id="release-refused"' in again.text
     assert client.post("/admin/orders/JLO-2026-999999/release",
                        data={"reason": "x"}).status_code == 404
 
