@@ -5,11 +5,13 @@ compensation certificate. Sits above certificates: cases → certificates → ma
 def init_app(app, api) -> None:
     """Wire compensation cases: API and pages, the ``case_id`` rule, the retirement
     receiver, the daily overdue job and the audit check."""
-    from cases import admin_panel, cover, jobs, labels, models, pages, routes  # noqa: F401 (models: tables)
+    from cases import (admin_panel, authority_pages, cover, jobs, labels, models, pages,  # noqa: F401
+                       routes)  # (models: tables)
     from market import audit, signals, subjects
 
     api.register_blueprint(routes.blp)
     app.register_blueprint(pages.bp)
+    authority_pages.init_app(app)
     subjects.register("case_id", cover.check_case_retirement)
     signals.retirement_created.connect(cover.count_retirement)
     jobs.init_app(app)

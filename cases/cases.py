@@ -16,8 +16,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from cases import notifications
 from cases.models import AUTHORITY_KINDS, CaseDocument, CaseEvent, CompensationCase
-from cases.privacy import encrypt_id_number, hash_token, identity_in, mask_name
+from cases.privacy import encrypt_id_number, hash_token, identity_in, mask_name, seal, unseal
 from core import clock
 from core.db import db
 from core.errors import Conflict, Forbidden, Invalid, NotFound, WrongState
@@ -72,10 +73,12 @@ def open_case(authority: Organization, *, case_number: str, authority_name: str,
         obligor_masked_name=public_obligor_name(obligor["name"], obligor_org),
         obligor_organization_id=obligor_org.id if obligor_org else None,
         obligor_id_number_encrypted=encrypt_id_number(obligor.get("id_number")),
+        obligor_email=obligor.get("email"),
         damage_description=damage["description"], measured_loss_kg=damage["measured_loss_kg"],
         measuring_agency=damage["measuring_agency"], report_number=damage["report_number"],
         multiplier=damage["multiplier"], required_kg=required_kg, retired_kg=0,
-        beneficiary_wording=wording, payment_token_hash=hash_token(token), status="open",
+        beneficiary_wording=wording, payment_token_hash=hash_token(token),
+        payment_link_encrypted=seal(payment_link(token)), status="open",
         opened_at=clock.now())
     try:
         with db.session.begin_nested():  # a concurrent twin: the constraint has the last word
@@ -90,7 +93,9 @@ def open_case(authority: Organization, *, case_number: str, authority_name: str,
     for document in documents:
         _add_document(case, authority, **document)
     db.session.flush()
-    return case, payment_link(token)
+    link = payment_link(token)
+    notifications.case_opened(case, link)
+    return case, link
 
 
 def public_obligor_name(name: str, organization: Organization | None) -> str:
@@ -184,15 +189,48 @@ def _case_for_authority(organization: Organization, case_id: int) -> Compensatio
     return case
 
 
-def search_cases(organization: Organization, *, status: str | None = None):
-    """The cases an organisation is party to (all of them for the registry admin)."""
+def search_cases(organization: Organization, *, status: str | None = None,
+                 overdue: bool | None = None, q: str | None = None):
+    """The cases an organisation is party to (all of them for the registry admin), newest
+    first. ``status`` as stored; ``overdue`` True: unfulfilled and past the due date (China
+    time) whether or not the daily job has flagged it yet, False: the others; ``q`` a part
+    of the case number (案号), any letter case."""
     stmt = sa.select(CompensationCase).order_by(CompensationCase.id.desc())
     if not organization.has_role("registry_admin"):
         stmt = stmt.where(sa.or_(CompensationCase.authority_id == organization.id,
                                  CompensationCase.obligor_organization_id == organization.id))
     if status:
         stmt = stmt.where(CompensationCase.status == status)
+    if overdue is not None:
+        late = is_overdue_clause()
+        stmt = stmt.where(late if overdue else sa.not_(late))
+    if q:
+        stmt = stmt.where(sa.func.lower(CompensationCase.case_number).contains(
+            q.strip().lower(), autoescape=True))
     return stmt
+
+
+def is_overdue_clause():
+    """SQL: the case is not fulfilled and its due date (a China date) has passed."""
+    return sa.and_(CompensationCase.status != "fulfilled",
+                   CompensationCase.due_date < clock.today_in_china())
+
+
+def is_overdue(case: CompensationCase) -> bool:
+    """The case is not fulfilled and its due date has passed (China time)."""
+    return not case.is_fulfilled and case.due_date < clock.today_in_china()
+
+
+def public_cases():
+    """Every case for the public list, newest first (shown masked: ``PublicCaseOut``)."""
+    return sa.select(CompensationCase).order_by(CompensationCase.id.desc())
+
+
+def count_waiting_cases(organization: Organization) -> int:
+    """The authority's cases still to be covered (open or overdue): its workspace count."""
+    return db.session.execute(sa.select(sa.func.count(CompensationCase.id)).where(
+        CompensationCase.authority_id == organization.id,
+        CompensationCase.status != "fulfilled")).scalar_one()
 
 
 def case_history(organization: Organization, case_id: int):
@@ -224,9 +262,21 @@ def reissue_payment_link(organization: Organization, case_id: int) -> str:
     case = lock_case(case.id)
     token = secrets.token_urlsafe(32)
     case.payment_token_hash = hash_token(token)
+    case.payment_link_encrypted = seal(payment_link(token))
     record_event(case, "payment_link_issued", organization_id=organization.id, reissued=True)
     db.session.flush()
-    return payment_link(token)
+    link = payment_link(token)
+    notifications.case_opened(case, link, reissued=True)
+    return link
+
+
+def current_payment_link(organization: Organization, case: CompensationCase) -> str | None:
+    """The case's working payment link for its authority and the registry admin (kept
+    encrypted like ID numbers, so the authority can copy it and print the notice again);
+    None for anyone else, or for a case opened before links were kept."""
+    if not may_see_identity(organization, case) or case.is_fulfilled:
+        return None
+    return unseal(case.payment_link_encrypted)
 
 
 def case_retirements(case: CompensationCase) -> list[Retirement]:

@@ -16,7 +16,7 @@ from cases.cases import case_retirements
 from certificates.credentials import issue_certificate, iso
 from certificates.retirement_certificates import retirement_claim, serial_details
 from core.db import db
-from core.formatting import china_date, format_tonnes
+from core.formatting import china_date, date_values, format_tonnes
 from core.i18n import N_, bilingual
 from core.labels import bilingual_label
 from core.models import Organization
@@ -60,7 +60,7 @@ def compensation_view(case, retirements) -> dict:
     lines = [
         (N_("Addressed to"), case.authority_name),
         (N_("Case number"), case.case_number),
-        (N_("Judgment date"), case.judgment_date.isoformat()),
+        (N_("Judgment date"), date_values(case.judgment_date)),
         (N_("Obligor"), case.obligor_masked_name),
         (N_("Measured loss"),
          f"{format_tonnes(case.measured_loss_kg)} t × {case.multiplier}"
@@ -75,8 +75,7 @@ def compensation_view(case, retirements) -> dict:
             "issued_at": china_date(case.fulfilled_at).isoformat(),
             "beneficiary_name": case.obligor_masked_name, "holder_name": "、".join(holders),
             "purpose_zh": purpose_zh, "purpose_en": purpose_en,
-            "subject_lines": [dict(zip(("label_zh", "label_en"), bilingual(label)), value=value)
-                              for label, value in lines],
+            "subject_lines": [_line(label, value) for label, value in lines],
             "quantity_kg": case.retired_kg,
             "serials": [s for r in retirements for s in serial_details(r)],
             "retirement_numbers": [r.number for r in retirements],
@@ -84,6 +83,13 @@ def compensation_view(case, retirements) -> dict:
             "ledger_index": None,  # one per retirement: listed in the subject lines
             "authority_name": case.authority_name, "case_number": case.case_number,
             "revoked": False}
+
+
+def _line(label: str, value) -> dict:
+    """A subject line: bilingual label; ``value`` a string shown in both languages, or
+    ``{value, value_en}`` (dates: 2026年3月5日 / 5 Mar 2026, ``core.formatting``)."""
+    values = value if isinstance(value, dict) else {"value": value}
+    return {**dict(zip(("label_zh", "label_en"), bilingual(label))), **values}
 
 
 def issue_compensation_certificate(case):

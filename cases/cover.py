@@ -12,6 +12,7 @@ head and the counters.
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from cases import notifications
 from cases.cases import find_case, lock_case, record_event
 from cases.certificate import issue_compensation_certificate
 from cases.models import CompensationCase
@@ -78,6 +79,7 @@ def fulfil_case(case: CompensationCase) -> None:
                  certificate_number=case.certificate_number)
     db.session.flush()
     issue_compensation_certificate(case)
+    notifications.case_fulfilled(case)
 
 
 def check_case_totals() -> list[str]:

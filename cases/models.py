@@ -53,6 +53,8 @@ class CompensationCase(HasStatus, db.Model):
     obligor_organization_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organizations.id"), index=True)
     obligor_id_number_encrypted: Mapped[str | None] = mapped_column(sa.Text)
+    # Where the obligor is told of the case and its payment link (optional; never public).
+    obligor_email: Mapped[str | None] = mapped_column(sa.String(254))
     # Holder of record of what is bought through the payment link: the obligor's own
     # organisation, or for a person an "individual" organisation with a masked name.
     payer_organization_id: Mapped[int | None] = mapped_column(
@@ -66,6 +68,9 @@ class CompensationCase(HasStatus, db.Model):
     retired_kg: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     beneficiary_wording: Mapped[str] = mapped_column(sa.String(200))
     payment_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The working link, Fernet-encrypted like the ID number: only the authority and the
+    # registry admin read it back (to copy it, or print it on the payment notice).
+    payment_link_encrypted: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(16), default="open", index=True)
     certificate_number: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -98,9 +103,12 @@ class CompensationCase(HasStatus, db.Model):
 
 
 class CaseDocument(db.Model):
-    """A reference to one document of the case file (kind, title, reference number)."""
+    """A reference to one document of the case file (kind, title, reference number),
+    optionally with the document itself as a PDF (its bytes, size and SHA-256 kept in the
+    database, like evidence files, so a backup holds them whole)."""
 
     __tablename__ = "compensation_case_documents"
+    __table_args__ = (sa.CheckConstraint("size IS NULL OR size > 0", name="size_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("compensation_cases.id"), index=True)
@@ -109,6 +117,14 @@ class CaseDocument(db.Model):
     reference: Mapped[str] = mapped_column(sa.String(200))
     added_by_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    filename: Mapped[str | None] = mapped_column(sa.String(200))
+    size: Mapped[int | None] = mapped_column(sa.Integer)
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+
+    @property
+    def has_file(self) -> bool:
+        return self.sha256 is not None
 
 
 class CaseEvent(db.Model):

@@ -123,12 +123,18 @@ def _key_file(path: Path) -> str:
     return path.read_text().strip()
 
 
-def encrypt_id_number(id_number: str | None) -> str | None:
-    return _cipher().encrypt(id_number.encode()).decode() if id_number else None
+def seal(text: str | None) -> str | None:
+    """``text`` as a Fernet token under the case key (None stays None): ID numbers and
+    the working payment link are kept this way."""
+    return _cipher().encrypt(text.encode()).decode() if text else None
 
 
-def decrypt_id_number(token: str | None) -> str | None:
+def unseal(token: str | None) -> str | None:
+    """The text of a ``seal`` token (None stays None)."""
     return _cipher().decrypt(token.encode()).decode() if token else None
+
+
+encrypt_id_number, decrypt_id_number = seal, unseal
 
 
 def hash_token(token: str) -> str:

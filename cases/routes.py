@@ -1,16 +1,19 @@
 """以碳代偿 compensation cases: opened by courts, procuratorates and eco-environment
 bureaus, read by their parties, shown masked to the public, paid through a link."""
 
+from flask import request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
-from cases import cases, payment
+from cases import cases, documents, payment
 from cases.schemas import (
     CaseArgs, CaseCreatedOut, CaseDocumentIn, CaseDocumentOut, CaseEventOut, CaseFullOut, CaseIn,
     CaseLinkOut, CaseOut, CasePaymentIn, CasePaymentPageOut, PublicCaseOut,
 )
 from core.auth import current_organization, public, require_role
 from core.db import db, transaction
+from core.errors import Invalid
 from core.ops.throttle import count_not_found, throttled
 from core.responses import json_response
 from core.schemas import page_of, page_schema
@@ -27,8 +30,10 @@ class Cases(MethodView):
     @blp.arguments(CaseArgs(), location="query")
     @blp.response(200, CasePage)
     def get(self, args):
-        """The cases the caller is party to (every case for the registry admin)."""
-        stmt = cases.search_cases(current_organization(), status=args.get("status"))
+        """The cases the caller is party to (every case for the registry admin), newest
+        first; filters ``status``, ``overdue`` (true/false), ``q`` (part of the 案号)."""
+        stmt = cases.search_cases(current_organization(), status=args.get("status"),
+                                  overdue=args.get("overdue"), q=args.get("q"))
         return page_of(stmt, args["page"], args["per_page"], db.session)
 
     @require_role("case_authority")
@@ -73,6 +78,31 @@ class CaseDocuments(MethodView):
         """File a reference to a document of the case (the authority only)."""
         with transaction():
             return cases.add_document(current_organization(), case_id, **data)
+
+
+@blp.route("/compensation-cases/<id:case_id>/documents/<id:document_id>/file")
+class CaseDocumentFile(MethodView):
+    @require_role("case_authority")
+    @blp.doc(description="multipart/form-data with the document as a PDF in the field `file` "
+                         "(at most EVIDENCE_MAX_BYTES, 10 MiB by default: 413 beyond); once.")
+    @blp.response(201, CaseDocumentOut)
+    def post(self, case_id, document_id):
+        """Attach the PDF of a document of the case file (the authority only)."""
+        upload = request.files.get("file")
+        if upload is None:
+            raise Invalid(_("Send the file in the multipart field 'file'."),
+                          {"file": [_("Missing.")]})
+        data = upload.read(documents.max_bytes() + 1)
+        with transaction():
+            return documents.attach_file(current_organization(), case_id, document_id,
+                                         filename=upload.filename or "", data=data)
+
+    @require_role("case_authority", "registry_admin")
+    @blp.doc(description="The PDF's bytes, with its SHA-256 in the `Repr-Digest` header.")
+    def get(self, case_id, document_id):
+        """The document's PDF, for the authority and the registry admin."""
+        return documents.download_response(
+            documents.get_document_file(current_organization(), case_id, document_id))
 
 
 @blp.route("/compensation-cases/<id:case_id>/payment-link")

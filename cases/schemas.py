@@ -31,6 +31,8 @@ class ObligorIn(BaseSchema):
     name = Text(200, required=True)
     organization_id = Id(load_default=None, allow_none=True)
     id_number = fields.String(load_default=None, allow_none=True)
+    # Where the obligor is told of the case and its payment link (optional, never public).
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
 
     @pre_load
     def _normalise(self, data, **kwargs):
@@ -38,6 +40,8 @@ class ObligorIn(BaseSchema):
             data = {**data, "id_number": data["id_number"].strip().upper() or None}
         if isinstance(data, dict) and isinstance(data.get("name"), str):
             data = {**data, "name": data["name"].strip()}
+        if isinstance(data, dict) and isinstance(data.get("email"), str):
+            data = {**data, "email": data["email"].strip() or None}
         return data
 
     @validates("id_number")
@@ -95,6 +99,10 @@ class CaseIn(BaseSchema):
 
 class CaseArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(CASE_STATUSES))
+    overdue = fields.Boolean(metadata={"description": "true: unfulfilled and past the due "
+                                                      "date (China time); false: the others"})
+    q = fields.String(validate=validate.Length(min=1, max=100),
+                      metadata={"description": "part of the case number (案号)"})
 
 
 class CaseDocumentOut(BaseSchema):
@@ -104,6 +112,9 @@ class CaseDocumentOut(BaseSchema):
     title = fields.String()
     reference = fields.String()
     added_at = fields.DateTime()
+    filename = fields.String(allow_none=True)
+    size = fields.Integer(allow_none=True)
+    sha256 = fields.String(allow_none=True)
 
 
 class CaseRetirementOut(BaseSchema):
@@ -171,7 +182,8 @@ class CaseFullOut(CaseOut):
     obligor = fields.Function(lambda c: {
         "name": c.obligor_name, "masked_name": c.obligor_masked_name,
         "organization_id": c.obligor_organization_id,
-        "id_number": decrypt_id_number(c.obligor_id_number_encrypted)})
+        "id_number": decrypt_id_number(c.obligor_id_number_encrypted),
+        "email": c.obligor_email})
 
 
 class CaseCreatedOut(CaseFullOut):

@@ -5,6 +5,7 @@ imports certificates).
 """
 
 import sqlalchemy as sa
+from flask import current_app
 
 from certificates.credentials import issue_certificate, iso
 from core.db import db
@@ -39,11 +40,19 @@ def ledger_seqs(retirement) -> list[int]:
         .order_by(LedgerEntry.seq)).scalars())
 
 
+#: Where the double-claim check of a lot is published (INTEROP.md §5; interop's route).
+CLAIM_CHECK_PATH = "/api/v1/interop/claim-checks/lots/"
+
+
 def credential_serials(serials: list[dict]) -> list[dict]:
+    base = current_app.config["BASE_URL"]
     return [{"lotCode": s["lot_code"], "serialStart": s["serial_start"],
              "serialEnd": s["serial_end"], "quantityKg": s["quantity_kg"],
              "methodology": s["methodology_code"], "vintage": s["vintage"],
-             "range": f"{s['lot_code']}-{s['serial_start']:09d}-{s['serial_end']:09d}"}
+             "range": f"{s['lot_code']}-{s['serial_start']:09d}-{s['serial_end']:09d}",
+             # The lot's double-claim check, by reference: signed with the certificate,
+             # readable by anyone (null there when the lot was issued without a scope).
+             "claimCheck": f"{base}{CLAIM_CHECK_PATH}{s['lot_code']}"}
             for s in serials]
 
 

@@ -42,7 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app, api)
     request_guard.init_app(app)  # the text rule for paths, query strings and forms
 
-    from core import cli, docs, jobs, ops, pages, people, routes
+    from core import cli, docs, jobs, mail, ops, pages, people, routes
 
     ops.init_app(app, api)  # first: its after-request hooks see every final response
 
@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     pages.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)
+    mail.init_app(app)
 
     # Domains are named, not imported, so core never depends on them.
     for name in app.config["DOMAINS"]:

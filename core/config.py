@@ -74,6 +74,30 @@ def from_environment() -> dict:
         "METRICS_PUBLIC": _flag("METRICS_PUBLIC"),
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
         "METRICS_ALLOWED_ADDRESSES": os.environ.get("METRICS_ALLOWED_ADDRESSES", ""),
+        # Outgoing e-mail through SMTP (docs/operations.md, "Mail"). Without MAIL_SERVER
+        # messages wait in the outbox. MAIL_USE_TLS: STARTTLS; MAIL_USE_SSL: implicit TLS.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": bool(_flag("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": bool(_flag("MAIL_USE_SSL")),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER",
+                                              "碳惠吉林 <no-reply@tanhui.jl.gov.cn>"),
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 20),
+        "MAIL_BATCH_SIZE": _int("MAIL_BATCH_SIZE", 20),
+        "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 12),
+        # 互联互通 (INTEROP.md §1): how this registry names itself to its peers; the region
+        # is a GB/T 2260 code (220000: Jilin province).
+        "REGISTRY_NAME_ZH": os.environ.get("REGISTRY_NAME_ZH", "碳惠吉林碳普惠登记簿"),
+        "REGISTRY_NAME_EN": os.environ.get("REGISTRY_NAME_EN",
+                                           "Tanhui Jilin Carbon-Inclusion Registry"),
+        "REGISTRY_REGION": os.environ.get("REGISTRY_REGION", "220000"),
+        # Calls to peers (pinning, claim checks): seconds per call and the largest answer read.
+        "PEER_TIMEOUT_SECONDS": _int("PEER_TIMEOUT_SECONDS", 5),
+        "PEER_MAX_RESPONSE_BYTES": _int("PEER_MAX_RESPONSE_BYTES", 1024 * 1024),
+        # The double-claim gate asks no further peers once this many seconds have passed.
+        "PEER_CHECK_BUDGET_SECONDS": _int("PEER_CHECK_BUDGET_SECONDS", 20),
     }
 
 
@@ -95,5 +119,5 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024 + 64 * 1024,
     # Imported and wired in this order, lowest layer first, so a layer's signal receivers
     # and audit checks are registered before those of the layers above it.
-    "DOMAINS": ("market", "tlog", "certificates", "events", "cases"),
+    "DOMAINS": ("market", "tlog", "certificates", "events", "cases", "interop"),
 }

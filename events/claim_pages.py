@@ -7,7 +7,7 @@ Each form calls the same use case as its API route (``POST /api/v1/claims``,
 then redirects, or shows the page again with the refusal beside the field it names.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -17,24 +17,27 @@ from core.errors import DomainError, Forbidden, NotFound
 from core.formatting import format_date, format_tonnes
 from core.i18n import current_locale
 from core.page_forms import current_organization_of_user, page_role_required, show_errors
+from core.schemas import page_of
 from events import claims, covering, factor_sets, neutralize, views
 from events.factors import ACTIVITY_UNITS
 from events.forms import ACTIVITY_FIELDS, AttachForm, ClaimForm, OffsetForm
 from market import payments
 
 bp = Blueprint("claim_pages", __name__, template_folder="templates")
+PER_PAGE = 20
 
 
 @bp.get("/claims")
 @page_role_required("buyer")
 def claims_list():
     organization = current_organization_of_user()
-    rows = [views.claim_view(claim)
-            for claim in db.session.execute(claims.claims_of(organization)).scalars()]
-    return render_template("events/claims.html", claims=rows)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    found = page_of(claims.claims_of(organization), page, PER_PAGE, db.session)
+    rows = [views.claim_view(claim) for claim in found["items"]]
+    return render_template("events/claims.html", claims=rows, found=found)
 
 
-def _factor_rows(form: ClaimForm) -> tuple[str, list[dict]]:
+def factor_rows(form) -> tuple[str, list[dict]]:
     """The factor set in force and each activity field with the unit and the factor (with its source) it is priced at."""
     with transaction():
         factor_set = factor_sets.current_factor_set()
@@ -48,7 +51,7 @@ def _factor_rows(form: ClaimForm) -> tuple[str, list[dict]]:
 
 
 def _new_claim_page(form: ClaimForm, status: int = 200):
-    version, rows = _factor_rows(form)
+    version, rows = factor_rows(form)
     return render_template("events/claim_new.html", form=form, factor_rows=rows,
                            factor_set_version=version), status
 

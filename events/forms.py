@@ -68,7 +68,27 @@ class ActivityField(Field):
         self.data = quantity
 
 
-class ClaimForm(FlaskForm):
+class ActivityInputs:
+    """The activity fields of ``ACTIVITY_FIELDS`` read as the calculator's ``inputs``
+    (mixed into a form that has them)."""
+
+    def activity_inputs(self) -> dict:
+        """The calculator's ``inputs`` from the filled activity fields."""
+        inputs, travel = {}, []
+        for name, key, source in ACTIVITY_FIELDS:
+            value = getattr(self, name).data
+            if value is None:
+                continue
+            if key is None:
+                travel.append({"mode": source, "passenger_km": value})
+            else:
+                inputs[key] = value
+        if travel:
+            inputs["travel"] = travel
+        return inputs
+
+
+class ClaimForm(ActivityInputs, FlaskForm):
     subject = SelectField(_l("Who declares"), validators=[InputRequired()])
     name = StringField(_l("Name of the claim"), validators=[_required, Length(max=200)])
     period_start = DateField(_l("Period start"), validators=[InputRequired(
@@ -93,21 +113,6 @@ class ClaimForm(FlaskForm):
         if self.basis.data == "total" and field.data is None and not field.errors:
             raise ValidationError(_l("Enter the total in tonnes, or calculate it from "
                                      "activity data."))
-
-    def activity_inputs(self) -> dict:
-        """The calculator's ``inputs`` from the filled activity fields."""
-        inputs, travel = {}, []
-        for name, key, source in ACTIVITY_FIELDS:
-            value = getattr(self, name).data
-            if value is None:
-                continue
-            if key is None:
-                travel.append({"mode": source, "passenger_km": value})
-            else:
-                inputs[key] = value
-        if travel:
-            inputs["travel"] = travel
-        return inputs
 
     def use_case_arguments(self) -> dict:
         """Keyword arguments of ``claims.open_claim``, as ``POST /api/v1/claims`` gives them."""

@@ -63,6 +63,15 @@ def cheapest_items(organization, quantity_kg: int) -> list[dict]:
     return [{"listing_id": listing.id, "quantity_kg": kg} for listing, kg in takes]
 
 
+def beneficiary_of(claim: NeutralityClaim) -> str:
+    """Whom a retirement for ``claim`` is made on behalf of, as its certificate names it:
+    the event or the pilot by its name, an organisation's own operations by the
+    organisation's name (not the claim's title, such as "2026 office operations")."""
+    if claim.subject == "organization":
+        return claim.organization.name
+    return claim.name
+
+
 def plan_neutralization(organization, claim: NeutralityClaim) -> dict:
     """The items and retirement instruction of the order that covers what is outstanding."""
     claims.check_host(organization, claim)
@@ -74,7 +83,7 @@ def plan_neutralization(organization, claim: NeutralityClaim) -> dict:
     need = footprint.total_kg - claims.retired_kg(claim) - ordered_kg(organization, claim)
     if need <= 0:
         raise NothingOutstanding(_("Retirements and pending orders already cover the footprint."))
-    instruction = {"purpose": claim.purpose, "beneficiary_name": claim.name,
+    instruction = {"purpose": claim.purpose, "beneficiary_name": beneficiary_of(claim),
                    "note": f"碳中和 neutralize: {claim.subject} claim #{claim.id}"}
     if claim.subject == "event":
         instruction["event_id"] = claim.event.id

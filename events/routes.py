@@ -10,9 +10,10 @@ from flask_smorest import Blueprint
 from core.auth import current_organization, public, require_role
 from core.db import db, transaction
 from core.schemas import PageArgs, page_of, page_schema
-from events import claims, hosting, neutralize, views
+from events import claims, hosting, listing, neutralize, views
 from events.schemas import (
-    ClaimIn, ClaimOut, EventIn, EventOut, FootprintIn, FootprintOut, NeutralizeIn,
+    ClaimIn, ClaimOut, EventIn, EventListArgs, EventOut, FootprintIn, FootprintOut,
+    NeutralizeIn,
 )
 from events import covering
 from events.schemas import AttachRetirementIn
@@ -22,10 +23,32 @@ from market.schemas import OrderOut
 blp = Blueprint("events", __name__, url_prefix="/api/v1",
                 description="Carbon-neutral events and organisation / pilot neutrality claims")
 FootprintPage = page_schema(FootprintOut, "FootprintPage")
+EventPage = page_schema(EventOut, "EventPage")
+ClaimPage = page_schema(ClaimOut, "ClaimPage")
+
+
+def _page_of_views(stmt, args, view) -> dict:
+    """One page of ``stmt`` with each row read through ``view`` (a plain dict)."""
+    found = page_of(stmt, args["page"], args["per_page"], db.session)
+    return {**found, "items": [view(row) for row in found["items"]]}
+
+
+def _filters(args) -> dict:
+    return {name: args.get(name) for name in ("status", "date_from", "date_to", "q")}
 
 
 @blp.route("/events")
 class Events(MethodView):
+    @require_role("buyer", "registry_admin")
+    @blp.arguments(EventListArgs(), location="query")
+    @blp.response(200, EventPage)
+    def get(self, args):
+        """Events, newest first: a host's own; the registry admin sees every event."""
+        org = current_organization()
+        owner = None if org.has_role("registry_admin") else org
+        return _page_of_views(listing.search_events(owner, **_filters(args)), args,
+                              views.event_view)
+
     @require_role("buyer")
     @blp.arguments(EventIn())
     @blp.response(201, EventOut)
@@ -83,6 +106,14 @@ class EventNeutralize(MethodView):
 
 @blp.route("/claims")
 class Claims(MethodView):
+    @require_role("buyer")
+    @blp.arguments(EventListArgs(), location="query")
+    @blp.response(200, ClaimPage)
+    def get(self, args):
+        """The organisation's own organisation and pilot claims, newest first."""
+        return _page_of_views(listing.search_claims(current_organization(), **_filters(args)),
+                              args, views.claim_view)
+
     @require_role("buyer")
     @blp.arguments(ClaimIn())
     @blp.response(201, ClaimOut)

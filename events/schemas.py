@@ -7,7 +7,7 @@ and travel modes refused); counts and kilograms are strict integers.
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from core.schemas import BaseSchema, Id, Kg, StrictInt
+from core.schemas import BaseSchema, Id, Kg, PageArgs, StrictInt
 from events.footprint import FootprintInputs
 from events.models import CLAIM_STATUSES, EVENT_KINDS, STAGES
 from market.schemas.trading import PaymentMethod
@@ -149,3 +149,13 @@ class AttachRetirementIn(BaseSchema):
     """An earlier retirement of the host to count for its claim or event."""
 
     retirement_id = Id(required=True)
+
+
+class EventListArgs(PageArgs):
+    """Filters of ``GET /api/v1/events`` and ``/claims``: status as of today, a period
+    overlapping ``from``–``to`` (dates), part of the name."""
+
+    status = fields.String(validate=validate.OneOf(CLAIM_STATUSES))
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+    q = fields.String(validate=validate.Length(min=1, max=200))

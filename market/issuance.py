@@ -7,7 +7,7 @@ from core.db import db
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core import clock
 from core.labels import label
-from market import ledger, numbering
+from market import issuance_checks, ledger, notifications, numbering
 from market.errors import AlreadyIssued, MethodologyNotFiled
 from market.models import IssuanceRequest, Lot, Methodology, SerialBlock
 
@@ -38,8 +38,10 @@ def get_methodology(code: str) -> Methodology:
 
 
 def submit_issuance_request(seller, *, methodology_code, vintage, period_start, period_end,
-                            quantity_kg, evidence) -> IssuanceRequest:
-    """A seller claims ``quantity_kg`` of reductions under a filed methodology."""
+                            quantity_kg, evidence, claim_scope=None) -> IssuanceRequest:
+    """A seller claims ``quantity_kg`` of reductions under a filed methodology, optionally
+    declaring its claim scope (``{regions, records_root?, record_hashes?}``, INTEROP.md §5)
+    for the double-claim gate."""
     methodology = db.session.execute(
         sa.select(Methodology).where(Methodology.code == methodology_code)).scalar_one_or_none()
     if methodology is None:
@@ -57,7 +59,7 @@ def submit_issuance_request(seller, *, methodology_code, vintage, period_start, 
                       {"vintage": [_("Must fall within the monitoring period.")]})
     request = IssuanceRequest(seller_id=seller.id, methodology=methodology, vintage=vintage,
                               period_start=period_start, period_end=period_end,
-                              quantity_kg=quantity_kg, evidence=evidence)
+                              quantity_kg=quantity_kg, evidence=evidence, claim_scope=claim_scope)
     db.session.add(request)
     db.session.flush()
     return request
@@ -97,14 +99,23 @@ def verify_issuance_request(verifier, request_id: int, *, decision, verified_kg,
     else:
         request.mark_rejected(verifier.id, report_ref, clock.now())
     db.session.flush()
+    notifications.issuance_decided(request)
     return request
 
 
-def issue_lot(request_id: int) -> Lot:
-    """Issue the lot of a verified request: one available block owned by the seller."""
+def issue_lot(request_id: int, *, prepared: dict | None = None, override_reason: str | None = None,
+              admin=None) -> Lot:
+    """Issue the lot of a verified request: one available block owned by the seller.
+
+    The registered issuance checks (``market.issuance_checks``; the double-claim gate) run
+    first with what ``issuance_checks.prepare`` gathered before the transaction; one may
+    refuse (e.g. 409 ``double_claim`` unless ``override_reason`` is given by ``admin``).
+    """
     request = _locked_request(request_id)
     if request.status == "issued":
         raise AlreadyIssued(_("This request has already been issued."))
+    decisions = issuance_checks.decide(request, prepared, override_reason=override_reason,
+                                       admin=admin)
     request.mark_issued()
     methodology = request.methodology
     head = ledger.lock_head(1)
@@ -125,6 +136,7 @@ def issue_lot(request_id: int) -> Lot:
     ledger.append(head, "issue", [block], lot_codes={lot.id: lot.code},
                   to_org_id=request.seller_id, ref=lot.code)
     db.session.flush()
+    issuance_checks.issued(lot, decisions)
     return lot
 
 

@@ -7,7 +7,7 @@ is cancelled in the same request and 502 is raised, naming the order.
 """
 
 from core.db import db, transaction
-from market import orders, payments
+from market import notifications, orders, payments
 from market.models import Order
 from market.payments import checkout, gateway
 from market.payments.stripe import PaymentGatewayError
@@ -22,6 +22,7 @@ def place(buyer, *, items: list[dict], payment_method: str, retirement: dict | N
                                retirement=retirement)
     if on_placed is not None:
         on_placed(order)
+    notifications.order_awaiting_payment(order)  # bank transfer now; Stripe once attached
     return order
 
 

@@ -21,7 +21,7 @@ from core.formatting import format_kg
 from core.models import Organization
 from core.rounding import amount_fen
 from core import clock
-from market import ledger, listings, numbering, retirements, subjects, units
+from market import ledger, listings, notifications, numbering, retirements, subjects, units
 from core.errors import WrongState
 from market.errors import InsufficientUnits
 from market.models import Listing, Order, OrderItem
@@ -276,6 +276,7 @@ def fulfil_order(order: Order) -> Order:
         units.shift_totals(blocks, "reserved", "available")
         ledger.record(ledger.lock_head(len(blocks)), moves)
     db.session.flush()
+    notifications.order_fulfilled(order)
     return order
 
 

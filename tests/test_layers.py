@@ -1,9 +1,9 @@
 """The packages depend on each other one way only (DESIGN.md §2, STYLE.md "Layout"):
 
-    core < market < tlog < certificates < events, cases
+    core < market < tlog < certificates < events, cases, interop
 
-A package imports itself and packages below it, never one above or beside it (events and
-cases stand side by side and do not import each other). Imports are read from the source
+A package imports itself and packages below it, never one above or beside it (events,
+cases and interop stand side by side and do not import each other). Imports are read from the source
 with ``ast``, including those inside functions, so a lazy import cannot hide a wrong
 direction. Module-level imports come before any definition (no import at the bottom of a
 file to dodge a cycle), and module-level imports form no cycle.
@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-RANK = {"core": 0, "market": 1, "tlog": 2, "certificates": 3, "events": 4, "cases": 4}
+RANK = {"core": 0, "market": 1, "tlog": 2, "certificates": 3, "events": 4, "cases": 4,
+        "interop": 4}
 
 
 def _modules():

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import db
+from core.db import db, one_of
 from core.models import UTCDateTime, utcnow
 
 
@@ -18,6 +18,7 @@ class User(UserMixin, db.Model):
     password has not accepted their invitation yet and cannot sign in."""
 
     __tablename__ = "users"
+    __table_args__ = (one_of("locale", ("zh", "en"), name="locale_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
@@ -30,6 +31,9 @@ class User(UserMixin, db.Model):
     # SHA-256 of the one-time invitation token; cleared once the invitation is used.
     invitation_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     invitation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language the user reads: pages they last chose it on (?lang=), or /account; their
+    # e-mail is written in it.
+    locale: Mapped[str] = mapped_column(sa.String(2), default="zh", server_default="zh")
 
     organization = relationship("Organization")
 

@@ -19,6 +19,7 @@ from core.people import tokens, users
 from core.people.errors import InvitationInvalid
 from core.people.forms import ChangePasswordForm, LoginForm, NewPasswordForm, NewTokenForm
 from core.people.labels import role_labels, token_state_label
+from core.people.language import LanguageForm
 from core.people.sessions import limiter, login_limit
 
 bp = Blueprint("people_pages", __name__, template_folder="templates")
@@ -82,6 +83,7 @@ def _account_page(password_form=None, token_form=None, new_token=None, status=20
         "people/account.html",
         password_form=password_form or ChangePasswordForm(formdata=None),
         token_form=token_form or NewTokenForm(formdata=None),
+        language_form=LanguageForm(formdata=None, locale=current_user.locale),
         new_token=new_token,
         tokens=tokens.list_tokens(current_user.organization),
         state_label=token_state_label, beijing_date=beijing_date), status

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from core import clock
 from core.db import db
 from core.errors import Invalid, NotFound
+from core.i18n import LOCALES
 from core.models import Organization
 from core.people import passwords
 from core.people.errors import EmailTaken, InvalidCredentials, InvitationInvalid
@@ -114,6 +115,15 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
                                  {"current_password": [_("Wrong password.")]})
     passwords.check_rules(new_password, user.email)
     user.password_hash = passwords.hash_password(new_password)
+    db.session.flush()
+    return user
+
+
+def set_locale(user: User, locale: str) -> User:
+    """The user's language ('zh' | 'en'): their pages remember it, their e-mail uses it."""
+    if locale not in LOCALES:
+        raise Invalid(_("Choose Chinese or English."), {"locale": [_("Not a valid choice.")]})
+    user.locale = locale
     db.session.flush()
     return user
 

@@ -54,6 +54,9 @@ class IssuanceRequest(HasStatus, db.Model):
     period_end: Mapped[date] = mapped_column(sa.Date)
     quantity_kg: Mapped[int] = mapped_column(sa.BigInteger)
     evidence: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: INTEROP.md §5: ``{regions: [GB/T 2260 codes], records_root?, record_hashes?}`` as the
+    #: seller declared it; the double-claim gate reads it before the lot is issued.
+    claim_scope: Mapped[dict | None] = mapped_column(sa.JSON)
     status: Mapped[str] = mapped_column(sa.String(16), default="submitted")
     verifier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"))
     verified_kg: Mapped[int | None] = mapped_column(sa.BigInteger)

@@ -11,9 +11,9 @@ from core.db import db, transaction
 from core.errors import DomainError
 from core.formatting import format_tonnes
 from core.labels import label
-from core.page_forms import page_role_required, show_errors
+from core.page_forms import current_organization_of_user, page_role_required, show_errors
 from core.schemas import page_of
-from market import administration, audit, issuance
+from market import administration, audit, issuance, issuance_checks
 from market.admin_forms import MethodologyForm, MethodologyStatusForm
 
 bp = Blueprint("admin_registry", __name__, template_folder="../templates")
@@ -34,13 +34,21 @@ def issuance_list():
 @bp.post("/admin/issuance/<int:request_id>")
 @page_role_required("registry_admin")
 def issue(request_id):
+    """Issue as ``POST /api/v1/issuance-requests/{id}/issuance`` does, the registered checks
+    (the double-claim gate) prepared first; a refusal is flashed, and overriding a conflict
+    with a reason is done on the request's own page, which shows the check."""
+    admin = current_organization_of_user()
     try:
+        prepared = issuance_checks.prepare(issuance.get_request(admin, request_id))
         with transaction():
-            lot = issuance.issue_lot(request_id)
+            lot = issuance.issue_lot(request_id, prepared=prepared, admin=admin)
             message = _("Lot %(code)s is issued: %(tonnes)s t to its seller.", code=lot.code,
                         tonnes=format_tonnes(lot.issued_kg))
     except DomainError as error:
         flash(error.message, "error")
+        if error.status == 409 and error.code != "already_issued":
+            return redirect(url_for("issuance_pages.request_page", request_id=request_id),
+                            code=303)
     else:
         flash(message, "info")
     return redirect(url_for("admin_registry.issuance_list"), code=303)

@@ -11,8 +11,9 @@ from core.db import db, transaction
 from core.errors import DomainError
 from core.page_forms import current_organization_of_user, page_role_required, show_errors
 from core.schemas import page_of
-from market import evidence, holdings, issuance, listings, lots
+from market import evidence, holdings, issuance, issuance_checks, listings, lots
 from market.models.issuance import REQUEST_STATUSES
+from market.pages.issuing import IssueForm, issue_context
 from market.seller_forms import (ApproveForm, EvidenceForm, IssuanceRequestForm, ListingForm,
                                  RejectForm)
 
@@ -72,19 +73,20 @@ def submit_request():
     return redirect(url_for("issuance_pages.request_page", request_id=request_id), code=303)
 
 
-def _request_page(found, form=None, status=200):
+def _request_page(found, form=None, status=200, extra=None):
     organization = current_organization_of_user()
     return render_template(
         "market/issuance_request.html", req=found, files=evidence.evidence_of(found),
         is_owner=found.seller_id == organization.id,
         form=form or EvidenceForm(formdata=None),
-        max_mib=f"{evidence.max_bytes() / 1024 / 1024:g}"), status
+        max_mib=f"{evidence.max_bytes() / 1024 / 1024:g}", **(extra or {})), status
 
 
 @bp.get("/issuance-requests/<int:request_id>")
 @page_role_required("seller", "verifier", "registry_admin")
 def request_page(request_id):
-    return _request_page(_request_or_404(request_id))
+    found = _request_or_404(request_id)
+    return _request_page(found, extra=issue_context(found, current_organization_of_user()))
 
 
 @bp.post("/issuance-requests/<int:request_id>/evidence")
@@ -117,6 +119,31 @@ def download_evidence(request_id, file_id):
     except DomainError:
         abort(404)
     return evidence.download_response(found)
+
+
+@bp.post("/issuance-requests/<int:request_id>/issue")
+@page_role_required("registry_admin")
+def issue(request_id):
+    """Issue the lot (the gate's conflict overridden when a reason is given)."""
+    admin = current_organization_of_user()
+    found = _request_or_404(request_id)
+    form = IssueForm()
+    if not form.validate_on_submit():
+        return _request_page(found, status=422, extra=issue_context(found, admin, form))
+    reason = (form.override_reason.data or "").strip() or None
+    try:
+        prepared = issuance_checks.prepare(found)
+        with transaction():
+            lot = issuance.issue_lot(request_id, prepared=prepared, override_reason=reason,
+                                     admin=admin)
+            code = lot.code
+    except DomainError as error:
+        show_errors(form, error, {"claim_scope": "override_reason", "conflicts": "-"})
+        found = _request_or_404(request_id)
+        return _request_page(found, status=error.status, extra=issue_context(
+            found, admin, form, claim_check=error.extra.get("claim_check")))
+    flash(_("Lot %(code)s is issued.", code=code), "info")
+    return redirect(url_for("issuance_pages.request_page", request_id=request_id), code=303)
 
 
 # --- the seller's lots and listings --------------------------------------------------

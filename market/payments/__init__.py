@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from core.errors import Conflict
+from market.payments import notice
 from market.payments.stripe import StripeGateway
 
 
@@ -16,6 +17,7 @@ class StripeNotConfigured(Conflict):
 
 
 def init_app(app) -> None:
+    notice.init_app(app)  # the payment notice, attached to e-mail
     # The library would otherwise write a telemetry id under ~/.config on first use.
     stripe_library.enable_telemetry = False
     if app.config.get("STRIPE_SECRET_KEY"):

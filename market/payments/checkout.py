@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from core.db import db
 from core.errors import BadGateway, NotFound
 from core import clock
-from market import orders
+from market import notifications, orders
 from market.models import Order, Payment, PaymentReversal, StripeEvent
 from market.payments import gateway
 from market.payments.stripe import CheckoutSession, PaymentGatewayError
@@ -58,6 +58,7 @@ def open_checkout(order: Order) -> CheckoutSession:
 def attach_checkout(order_id: int, session: CheckoutSession) -> Order:
     order = orders.lock_order(order_id)
     order.stripe_session_id, order.checkout_url = session.id, session.url
+    notifications.order_awaiting_payment(order)
     return order
 
 

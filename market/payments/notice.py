@@ -3,13 +3,16 @@ how much in figures and in words, the reference to quote, the deadline, and a QR
 of the order's page. One plain view serves the order page and its A4 PDF."""
 
 import segno
-from flask import render_template
+import sqlalchemy as sa
+from flask import current_app, render_template
 from markupsafe import Markup
 
 from core.db import db
+from core.mail import attachments
 from core.models import Organization
 from core.pdf import render_pdf
 from market.models import Order
+from market.notifications import PAYMENT_NOTICE
 from market.payments.bank import receiving_account
 
 PDF_CSS = """
@@ -47,3 +50,16 @@ def payment_notice(order: Order, order_url: str) -> dict:
 def payment_notice_pdf(notice: dict) -> bytes:
     """The notice on one A4 page, in the page's language."""
     return render_pdf(render_template("market/payment_notice_pdf.html", notice=notice), PDF_CSS)
+
+
+def notice_attachment(number: str) -> tuple[str, str, bytes]:
+    """The notice of order ``number`` as an e-mail attachment, in the message's language
+    (``core.mail.attachments``: drawn when the message is sent)."""
+    order = db.session.execute(sa.select(Order).where(Order.number == number)).scalar_one()
+    url = f"{current_app.config['BASE_URL']}/orders/{number}"
+    return (f"payment-notice-{number}.pdf", "application/pdf",
+            payment_notice_pdf(payment_notice(order, url)))
+
+
+def init_app(app) -> None:
+    attachments.register(app, PAYMENT_NOTICE, notice_attachment)

@@ -9,9 +9,10 @@ from core.auth import current_organization, public, require_role
 from core.db import db, transaction
 from core.errors import Invalid
 from core.schemas import page_of, page_schema
-from market import administration, evidence, exports, holdings, issuance, ledger, lots
+from market import administration, evidence, exports, holdings, issuance, issuance_checks, ledger, lots
 from market.schemas import (
-    EvidenceFileOut, HoldingsOut, IssuanceRequestArgs, IssuanceRequestIn, IssuanceRequestOut, LedgerArgs, LedgerOut, LotArgs, LotOut,
+    EvidenceFileOut, HoldingsOut, IssuanceIn, IssuanceRequestArgs, IssuanceRequestIn, IssuanceRequestOut, LedgerArgs, LedgerOut,
+    LotArgs, LotDetailOut, LotOut,
     MethodologyIn, MethodologyOut, MethodologyStatusIn, VerificationIn,
 )
 
@@ -97,10 +98,17 @@ class Verification(MethodView):
 @blp.route("/issuance-requests/<id:request_id>/issuance")
 class Issuance(MethodView):
     @require_role("registry_admin")
-    @blp.response(201, LotOut)
-    def post(self, request_id):
+    @blp.arguments(IssuanceIn(), required=False)
+    @blp.response(201, LotDetailOut)
+    def post(self, data, request_id):
+        """Issue the lot of a verified request. The registered checks run first (the
+        double-claim gate asks the pinned peers before the transaction): a conflict is 409
+        ``double_claim`` with the conflicts, unless ``override_reason`` is given."""
+        admin = current_organization()
+        prepared = issuance_checks.prepare(issuance.get_request(admin, request_id))
         with transaction():
-            return issuance.issue_lot(request_id)
+            return issuance.issue_lot(request_id, prepared=prepared, admin=admin,
+                                      override_reason=(data or {}).get("override_reason"))
 
 
 @blp.route("/lots")
@@ -119,7 +127,7 @@ class Lots(MethodView):
 @blp.route("/lots/<id:lot_id>")
 class LotById(MethodView):
     @public
-    @blp.response(200, LotOut)
+    @blp.response(200, LotDetailOut)
     def get(self, lot_id):
         return lots.get_lot(lot_id)
 

@@ -1,11 +1,12 @@
 """Schemas of the registry: methodologies, issuance, lots, holdings, ledger, movements."""
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from core.exports import FORMATS as EXPORT_FORMATS
 from core.i18n import N_
 from core.schemas import MAX_ID, BaseSchema, Id, Kg, MultilineText, PageArgs, StrictInt
+from market import issuance_checks
 from market.models.issuance import METHODOLOGY_STATUSES, REQUEST_STATUSES, SCENARIOS
 from market.models.movements import PURPOSES
 from market.retirements import serials_of
@@ -39,6 +40,33 @@ class MethodologyOut(BaseSchema):
     status = fields.String(validate=validate.OneOf(METHODOLOGY_STATUSES))
 
 
+REGION_CODE = validate.Regexp(r"^[0-9]{6}\Z", error=N_("A six-digit GB/T 2260 region code, such as 220000."))
+SHA256_HEX = validate.Regexp(r"^[0-9a-fA-F]{64}\Z", error=N_("A SHA-256 hash: 64 hexadecimal characters."))
+MAX_RECORD_HASHES = 10_000
+
+
+class ClaimScopeIn(BaseSchema):
+    """INTEROP.md §5: where and on which behaviour records the reductions were claimed.
+    The operator (credit code), scenario and period are the request's own."""
+
+    regions = fields.List(fields.String(validate=REGION_CODE), required=True,
+                          validate=validate.Length(min=1, max=50))
+    records_root = fields.String(validate=SHA256_HEX, metadata={
+        "description": "RFC 9162 Merkle root over the salted per-record hashes, hex."})
+    record_hashes = fields.List(fields.String(validate=SHA256_HEX),
+                                validate=validate.Length(max=MAX_RECORD_HASHES), metadata={
+        "description": "Salted per-record hashes the operator discloses, hex."})
+
+    @post_load
+    def _normalise(self, data, **kwargs):
+        if "records_root" in data:
+            data["records_root"] = data["records_root"].lower()
+        if "record_hashes" in data:
+            data["record_hashes"] = sorted({h.lower() for h in data["record_hashes"]})
+        data["regions"] = sorted(set(data["regions"]))
+        return data
+
+
 class IssuanceRequestIn(BaseSchema):
     methodology_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
     vintage = StrictInt(required=True, minimum=2000, maximum=2100)
@@ -46,6 +74,12 @@ class IssuanceRequestIn(BaseSchema):
     period_end = fields.Date(required=True)
     quantity_kg = Kg(required=True)
     evidence = fields.Dict(keys=fields.String(), load_default=dict)
+    claim_scope = fields.Nested(ClaimScopeIn, load_default=None)
+
+
+class IssuanceIn(BaseSchema):
+    override_reason = MultilineText(validate=validate.Length(min=1, max=1000), metadata={
+        "description": "Issue despite a double-claim conflict; recorded with the lot."})
 
 
 class VerificationIn(BaseSchema):
@@ -66,6 +100,9 @@ class IssuanceRequestOut(BaseSchema):
     verified_kg = fields.Integer(allow_none=True)
     report_ref = fields.String(allow_none=True)
     lot_id = fields.Function(lambda r: r.lot.id if r.lot else None)
+    claim_scope = fields.Function(lambda r: r.claim_scope and {
+        **{k: v for k, v in r.claim_scope.items() if k != "record_hashes"},
+        "record_hash_count": len(r.claim_scope.get("record_hashes") or [])})
 
 
 class IssuanceRequestArgs(PageArgs):
@@ -96,6 +133,13 @@ class LotOut(BaseSchema):
     reserved_kg = fields.Integer()
     retired_kg = fields.Integer()
     issued_at = fields.DateTime()
+
+
+class LotDetailOut(LotOut):
+    """One lot with the record of the checks run before it was issued (the double-claim
+    gate's ``claim_check``, INTEROP.md §5; null when none ran)."""
+
+    claim_check = fields.Function(lambda lot: issuance_checks.result("claim_check", lot))
 
 
 class LotArgs(PageArgs):

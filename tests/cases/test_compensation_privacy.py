@@ -46,7 +46,7 @@ def assert_no_identity(text: str):
 def test_full_identity_only_for_the_authority_and_the_admin(client, person_case):
     case = person_case["case"]
     assert case["obligor"] == {"name": NAME, "masked_name": "张某", "organization_id": None,
-                               "id_number": ID_NUMBER}
+                               "id_number": ID_NUMBER, "email": None}
     url = f"/api/v1/compensation-cases/{case['id']}"
     for actor in (person_case["court"], person_case["admin"]):
         assert client.get(url, headers=actor.headers).json["obligor"]["id_number"] == ID_NUMBER

@@ -14,7 +14,7 @@ from pathlib import Path
 from tests.factories import make_org
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("core", "market", "tlog", "certificates", "events", "cases")
+PACKAGES = ("core", "market", "tlog", "certificates", "events", "cases", "interop")
 CJK = re.compile("[\u3400-\u9fff]")
 EN = {"Accept-Language": "en"}
 

@@ -3,7 +3,6 @@ finding, no horizontal scroll, and no raw code key in the visible text.
 
 Add a page by adding a line to PAGES. Its path may name what ``seed`` made (``{order}``,
 ``{claim}``, ``{certificate}`` …); ``signed_in`` pages are seen by the seeded buyer,
-``as_admin`` pages by the registry administrator,
 ``shows`` names an element the page must have, ``status`` the HTTP status it answers with.
 Each language is one test: the seed is made once, one browser context signs in once, and
 every page is seen at both widths; a failure lists every page that failed, by path, language
@@ -13,9 +12,12 @@ and width. Set ``SCREENSHOTS=/some/dir`` to keep a PNG of each.
 import os
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
+from core import clock
 
 from e2e.conftest import (DESKTOP, PHONE, horizontal_overflow, new_page,
                           serious_accessibility_findings, sign_in)
@@ -28,8 +30,9 @@ pytestmark = pytest.mark.browser
 @dataclass(frozen=True)
 class Page:
     path: str
-    signed_in: bool = False  # as the seeded buyer: units, a retirement, an order, a claim
-    as_admin: bool = False  # as the registry administrator (the /admin pages)
+    # True: as the seeded buyer (units, a retirement, an order, a claim); "authority": as
+    # the seeded court (its compensation case); "admin": as the registry administrator
+    signed_in: bool | str = False
     shows: str | None = None  # a CSS selector the page must match
     status: int = 200
 
@@ -44,6 +47,7 @@ PAGES = [
     Page("/events/{event}"),
     Page("/cases/{case}"),
     Page("/cases/pay/{payment_token}", shows="#quote"),
+    Page("/registry/cases", shows="#public-cases"),
     Page("/no-such-page", status=404),  # the error page
     Page("/workspace", signed_in=True),
     Page("/account", signed_in=True),
@@ -56,16 +60,25 @@ PAGES = [
     Page("/claims", signed_in=True),
     Page("/claims/new", signed_in=True),
     Page("/claims/{claim}", signed_in=True, shows="#coverage"),
-    Page("/admin", as_admin=True, shows="#panel-bank_transfers"),
-    Page("/admin/orders", as_admin=True, shows="#orders details.release"),
-    Page("/admin/bank-transfers?q={order}", as_admin=True, shows="#confirm-form"),
-    Page("/admin/issuance", as_admin=True),
-    Page("/admin/methodologies", as_admin=True, shows="#methodologies"),
-    Page("/admin/audit", as_admin=True, shows="#run-audit"),
-    Page("/admin/certificates?number={certificate}", as_admin=True, shows="#revocation-form"),
-    Page("/admin/organizations", as_admin=True, shows="#organizations"),
-    Page("/admin/organizations/{buyer_org}", as_admin=True, shows="#invite-form"),
-    Page("/admin/factor-sets", as_admin=True, shows="#factors"),
+    Page("/cases", signed_in="authority", shows="#cases"),
+    Page("/cases/new", signed_in="authority", shows="#case-form"),
+    Page("/cases/{case}", signed_in="authority", shows="#payment-link"),
+    Page("/registry/events", shows="#public-events a[href^='/events/']"),
+    Page("/events/{committed_event}", shows="#disclosure"),
+    Page("/events", signed_in=True, shows="#events"),
+    Page("/events/new", signed_in=True, shows="#event-form"),
+    Page("/events/{own_event}", signed_in=True, shows="#commitment-preview"),
+    Page("/admin", signed_in="admin", shows="#panel-bank_transfers"),
+    Page("/admin/orders", signed_in="admin", shows="#orders details.release"),
+    Page("/admin/bank-transfers?q={order}", signed_in="admin", shows="#confirm-form"),
+    Page("/admin/issuance", signed_in="admin"),
+    Page("/admin/methodologies", signed_in="admin", shows="#methodologies"),
+    Page("/admin/audit", signed_in="admin", shows="#run-audit"),
+    Page("/admin/certificates?number={certificate}", signed_in="admin",
+         shows="#revocation-form"),
+    Page("/admin/organizations", signed_in="admin", shows="#organizations"),
+    Page("/admin/organizations/{buyer_org}", signed_in="admin", shows="#invite-form"),
+    Page("/admin/factor-sets", signed_in="admin", shows="#factors"),
 ]
 
 WIDTHS = (("desktop", DESKTOP), ("phone", PHONE))
@@ -93,6 +106,17 @@ def seed(client) -> dict:
     claim = post(client, buyer, "/api/v1/claims", {
         "subject": "organization", "name": "吉林银行 2026 年办公运营",
         "period_start": "2026-01-01", "period_end": "2026-12-31", "footprint_kg": 5_000})
+    soon = clock.today_in_china() + timedelta(days=30)  # events still to be held
+    future = {"start_date": soon, "end_date": soon + timedelta(days=2)}
+    sports = make_org("buyer", name="吉林省体育局")
+    committed_event = make_event(sports, **future, name="长春国际马拉松")
+    own_event = make_event(buyer, **future, name="吉林银行绿色金融论坛")
+    for host, event_id in ((sports, committed_event), (buyer, own_event)):
+        post(client, host, f"/api/v1/events/{event_id}/footprints", {
+            "stage": "estimate", "inputs": {"electricity_kwh": 10_000, "meals": 300}})
+    committed = client.post(f"/api/v1/events/{committed_event}/commitment",
+                            headers=sports.headers)
+    assert committed.status_code == 200, committed.json
     court = make_authority()
     case = post(client, court, "/api/v1/compensation-cases",
                 case_body(obligor={"name": "谢某某"}, required_kg=800))
@@ -100,6 +124,8 @@ def seed(client) -> dict:
             "certificate": retirement["certificate_number"], "order": order["number"],
             "claim": claim["id"], "event": make_event(make_org("buyer", name="长春国际会展中心")),
             "case": case["id"], "payment_token": case["payment_link"].rsplit("/", 1)[1],
+            "authority_email": make_user(court),
+            "committed_event": committed_event, "own_event": own_event,
             "admin_email": make_user(make_org("registry_admin", kind="registry",
                                               name="吉林省生态环境厅")),
             "buyer_org": buyer.id}
@@ -141,13 +167,14 @@ def problems_of(page, live_server, entry: Page, path: str, locale: str) -> list[
 def test_every_page_is_usable_and_shows_no_code_keys(app, client, live_server, browser, locale):
     seeded = seed(client)
     problems = []
-    for who in ("visitor", "buyer", "admin"):
+    for signed_in in (False, True, "authority", "admin"):
         page = new_page(browser, locale=locale)
         try:
-            if who != "visitor":
-                sign_in(page, live_server, seeded["admin_email" if who == "admin" else "email"])
+            if signed_in:
+                sign_in(page, live_server, seeded[
+                    {"authority": "authority_email", "admin": "admin_email"}.get(signed_in, "email")])
             for entry in PAGES:
-                if (entry.as_admin, entry.signed_in) == (who == "admin", who == "buyer"):
+                if entry.signed_in == signed_in:
                     path = entry.path.format(**seeded)
                     problems += problems_of(page, live_server, entry, path, locale)
         finally:
