@@ -12,7 +12,7 @@ from flask_wtf.file import FileField, FileRequired
 from core import clock, dashboard, strict_json, workspace
 from core.db import db, transaction
 from core.errors import DomainError
-from core.page_forms import current_organization_of_user, page_role_required, show_errors
+from core.page_forms import current_organization_of_user, page_role_required
 from events import factor_sets
 from events.models import NeutralityClaim
 
