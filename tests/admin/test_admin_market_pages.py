@@ -231,3 +231,16 @@ def test_audit_names_a_broken_lot(client, admin, orders_seeded):
     db.session.commit()
     result = client.post("/admin/audit?lang=en").text
     assert 'id="audit-failed"' in result and "lot JL-2026-TR-METRO" in result
+
+
+def test_orders_are_paged_with_the_shared_pager_keeping_the_filters(client, admin,
+                                                                    orders_seeded, monkeypatch):
+    from market.pages import admin_orders
+
+    monkeypatch.setattr(admin_orders, "PER_PAGE", 1)
+    first, second, *_ = orders_seeded
+    page = client.get("/admin/orders?lang=en&status=pending_payment").text
+    assert "Page 1 of 2" in page and second.number in page and first.number not in page
+    assert "status=pending_payment" in page.split('class="pager"')[1].split("</nav>")[0]
+    older = client.get("/admin/orders?lang=en&status=pending_payment&page=2").text
+    assert "Page 2 of 2" in older and first.number in older
