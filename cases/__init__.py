@@ -5,7 +5,7 @@ compensation certificate. Sits above certificates: cases → certificates → ma
 def init_app(app, api) -> None:
     """Wire compensation cases: API and pages, the ``case_id`` rule, the retirement
     receiver, the daily overdue job and the audit check."""
-    from cases import (authority_pages, cover, jobs, labels, models, pages,  # noqa: F401
+    from cases import (admin_panel, authority_pages, cover, jobs, labels, models, pages,  # noqa: F401
                        routes)  # (models: tables)
     from market import audit, signals, subjects
 
@@ -15,4 +15,5 @@ def init_app(app, api) -> None:
     subjects.register("case_id", cover.check_case_retirement)
     signals.retirement_created.connect(cover.count_retirement)
     jobs.init_app(app)
+    admin_panel.init_app(app)
     audit.register(cover.check_case_totals)

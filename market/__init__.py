@@ -6,6 +6,7 @@ def init_app(app, api) -> None:
     from market.pages import buying, lots as lot_pages, orders as order_pages, public
     from market.pages import holdings as holding_pages
     from market.pages import issuance as issuance_pages
+    from market.pages import admin as admin_pages
     from market import labels  # noqa: F401 (registered label tables)
     from market.routes import movements, registry, trading
 
@@ -16,6 +17,7 @@ def init_app(app, api) -> None:
     app.register_blueprint(lot_pages.bp)
     holding_pages.init_app(app)
     issuance_pages.init_app(app)
+    admin_pages.init_app(app)
     app.register_blueprint(buying.bp)
     app.register_blueprint(order_pages.bp)
     _register_workspace_entries(app)

@@ -60,3 +60,15 @@ PAYMENT_METHODS = register("payment_method", {
     "stripe": _l("Online payment (card, Alipay, WeChat Pay)"),
     "bank_transfer": _l("Bank transfer"),
 })
+
+# What importing one bank-statement line did (the admin's reconciliation page).
+STATEMENT_LINE_RESULTS = register("statement_line", {
+    "confirmed": _l("Confirmed"),
+    "unknown_reference": _l("Unknown reference"),
+    "amount_mismatch": _l("Amount differs"),
+    "already_confirmed": _l("Already confirmed"),
+    "wrong_state": _l("Order not pending"),
+    "forbidden": _l("Not allowed"),
+    "validation_error": _l("Reference differs"),
+    "malformed": _l("Unreadable line"),
+})

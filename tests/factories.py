@@ -141,3 +141,24 @@ def make_user(org: Actor, email: str | None = None, password: str | None = PASSW
     with transaction() as session:
         return create_user(session.get(Organization, org.id), email=email, name=name,
                            password=password).email
+
+
+def make_bank_order(buyer: Actor, listing_id: int, kg: int):
+    """A pending bank-transfer order of ``kg`` from one listing, placed through the use
+    case; returns the order (number, bank_reference, total_fen …, detached)."""
+    from market.orders import place_order
+
+    with transaction() as session:
+        order = place_order(session.get(Organization, buyer.id),
+                            items=[{"listing_id": listing_id, "quantity_kg": kg}],
+                            payment_method="bank_transfer")
+        session.expunge(order)
+        return order
+
+
+def sign_in_as(client, org: Actor) -> str:
+    """Make a user of ``org`` and sign the test client in as them; returns the email."""
+    email = make_user(org)
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 303, response.status_code
+    return email

@@ -9,11 +9,13 @@ def init_app(app, api) -> None:
 
     from core import workspace
     from core.people import cli, language, models, pages, routes, sessions  # noqa: F401 (models: tables)
+    from core.people import admin_pages
 
     sessions.init_app(app)
     routes.init_app(app, api)
     app.register_blueprint(pages.bp)
     language.init_app(app)
+    admin_pages.init_app(app)
     cli.init_app(app)
     workspace.register_entry(app, "people_pages.account", _l("Account and API tokens"),
                              order=900,

@@ -36,6 +36,16 @@ class OrganizationUsers(MethodView):
             return users.create_user(org, **data)
 
 
+@blp.route("/organizations/<id:org_id>/users/<id:user_id>/deactivation")
+class UserDeactivation(MethodView):
+    @require_role("registry_admin")
+    @blp.response(200, UserOut)
+    def post(self, org_id, user_id):
+        """Deactivate a user: sign-in is refused and their sessions end (registry admin)."""
+        with transaction():
+            return users.deactivate_user(get_organization(org_id), user_id, by=None)
+
+
 @blp.route("/organizations/<id:org_id>/tokens")
 class OrganizationTokens(MethodView):
     @require_role("registry_admin")

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from core import clock
 from core.db import db
-from core.errors import Invalid
+from core.errors import Invalid, NotFound
 from core.i18n import LOCALES
 from core.models import Organization
 from core.people import passwords
@@ -138,3 +138,26 @@ def load_user(session_id: str) -> User | None:
     if user is None or not user.is_active or user.session_stamp != stamp:
         return None
     return user
+
+
+def deactivate_user(organization: Organization, user_id: int, *, by: User | None) -> User:
+    """The registry administrator stops a person acting for ``organization``: they cannot
+    sign in, their open sessions end at their next request (``load_user`` refuses an
+    inactive user) and an unused invitation no longer works. Deactivating yourself is
+    refused (422), so the registry keeps an administrator; 404 for a user of another
+    organisation. Idempotent."""
+    user = db.session.get(User, user_id)
+    if user is None or user.organization_id != organization.id:
+        raise NotFound(_("No such user."))
+    if by is not None and by.id == user.id:
+        raise Invalid(_("You cannot deactivate yourself."))
+    user.is_active = False
+    user.invitation_hash = user.invitation_expires_at = None
+    db.session.flush()
+    return user
+
+
+def users_of(organization: Organization) -> list[User]:
+    """The organisation's users, by name."""
+    return list(db.session.execute(sa.select(User).where(
+        User.organization_id == organization.id).order_by(User.name, User.id)).scalars())

@@ -10,11 +10,11 @@ from core.db import db, transaction
 from core.exports import export_responses
 from core.errors import Invalid
 from core.schemas import page_of, page_schema
-from market import evidence, exports, holdings, issuance, issuance_checks, ledger, lots
+from market import administration, evidence, exports, holdings, issuance, issuance_checks, ledger, lots
 from market.schemas import (
     EvidenceFileOut, HoldingsOut, IssuanceIn, IssuanceRequestArgs, IssuanceRequestIn, IssuanceRequestOut, LedgerArgs, LedgerOut,
     LotArgs, LotDetailOut, LotOut,
-    MethodologyIn, MethodologyOut, VerificationIn,
+    MethodologyIn, MethodologyOut, MethodologyStatusIn, VerificationIn,
 )
 
 blp = Blueprint("registry", __name__, url_prefix="/api/v1",
@@ -45,6 +45,18 @@ class MethodologyByCode(MethodView):
     @blp.response(200, MethodologyOut)
     def get(self, code):
         return issuance.get_methodology(code)
+
+
+@blp.route("/methodologies/<string:code>/status")
+class MethodologyStatus(MethodView):
+    @require_role("registry_admin")
+    @blp.arguments(MethodologyStatusIn())
+    @blp.response(200, MethodologyOut)
+    def post(self, data, code):
+        """Move a methodology: draft → filed, filed ⇄ suspended, filed or suspended →
+        retired (withdrawn). Any other move is 409 ``wrong_state``."""
+        with transaction():
+            return administration.change_methodology_status(code, data["status"])
 
 
 @blp.route("/issuance-requests")

@@ -26,6 +26,10 @@ class MethodologyIn(BaseSchema):
     status = fields.String(load_default="filed", validate=validate.OneOf(METHODOLOGY_STATUSES))
 
 
+class MethodologyStatusIn(BaseSchema):
+    status = fields.String(required=True, validate=validate.OneOf(METHODOLOGY_STATUSES))
+
+
 class MethodologyOut(BaseSchema):
     id = fields.Integer()
     code = fields.String()

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.browser
 class Page:
     path: str
     # True: as the seeded buyer (units, a retirement, an order, a claim); "authority": as
-    # the seeded court (its compensation case)
+    # the seeded court (its compensation case); "admin": as the registry administrator
     signed_in: bool | str = False
     shows: str | None = None  # a CSS selector the page must match
     status: int = 200
@@ -69,6 +69,17 @@ PAGES = [
     Page("/events", signed_in=True, shows="#events"),
     Page("/events/new", signed_in=True, shows="#event-form"),
     Page("/events/{own_event}", signed_in=True, shows="#commitment-preview"),
+    Page("/admin", signed_in="admin", shows="#panel-bank_transfers"),
+    Page("/admin/orders", signed_in="admin", shows="#orders details.release"),
+    Page("/admin/bank-transfers?q={order}", signed_in="admin", shows="#confirm-form"),
+    Page("/admin/issuance", signed_in="admin"),
+    Page("/admin/methodologies", signed_in="admin", shows="#methodologies"),
+    Page("/admin/audit", signed_in="admin", shows="#run-audit"),
+    Page("/admin/certificates?number={certificate}", signed_in="admin",
+         shows="#revocation-form"),
+    Page("/admin/organizations", signed_in="admin", shows="#organizations"),
+    Page("/admin/organizations/{buyer_org}", signed_in="admin", shows="#invite-form"),
+    Page("/admin/factor-sets", signed_in="admin", shows="#factors"),
 ]
 
 WIDTHS = (("desktop", DESKTOP), ("phone", PHONE))
@@ -116,7 +127,10 @@ def seed(client) -> dict:
             "claim": claim["id"], "event": make_event(make_org("buyer", name="长春国际会展中心")),
             "case": case["id"], "payment_token": case["payment_link"].rsplit("/", 1)[1],
             "authority_email": make_user(court),
-            "committed_event": committed_event, "own_event": own_event}
+            "committed_event": committed_event, "own_event": own_event,
+            "admin_email": make_user(make_org("registry_admin", kind="registry",
+                                              name="吉林省生态环境厅")),
+            "buyer_org": buyer.id}
 
 
 def post(client, actor, url, body) -> dict:
@@ -155,12 +169,12 @@ def problems_of(page, live_server, entry: Page, path: str, locale: str) -> list[
 def test_every_page_is_usable_and_shows_no_code_keys(app, client, live_server, browser, locale):
     seeded = seed(client)
     problems = []
-    for signed_in in (False, True, "authority"):
+    for signed_in in (False, True, "authority", "admin"):
         page = new_page(browser, locale=locale)
         try:
             if signed_in:
-                sign_in(page, live_server, seeded["authority_email" if signed_in == "authority"
-                                                  else "email"])
+                sign_in(page, live_server, seeded[
+                    {"authority": "authority_email", "admin": "admin_email"}.get(signed_in, "email")])
             for entry in PAGES:
                 if entry.signed_in == signed_in:
                     path = entry.path.format(**seeded)

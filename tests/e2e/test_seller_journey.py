@@ -1,11 +1,14 @@
 """The seller's journey in Chinese: a request with a PDF evidence file, the verifier
-approves it on /verification, the registry admin issues the lot through the API, and the
+approves it on /verification, the registry admin issues the lot on /admin/issuance, and the
 seller lists part of the lot on /lots."""
 
 import pytest
+import sqlalchemy as sa
 
+from core.db import db
 from e2e.conftest import assert_page_is_usable, new_page
 from factories import PASSWORD, make_methodology, make_org, make_user
+from market.models import Lot
 
 pytestmark = pytest.mark.browser
 
@@ -63,14 +66,26 @@ def test_seller_request_verified_issued_and_listed(app, client, live_server, bro
     finally:
         page.context.close()
 
-    issued = client.post(f"/api/v1/issuance-requests/{request_id}/issuance", headers=admin.headers)
-    assert issued.status_code == 201 and issued.json["issued_kg"] == 12_000
+    page = new_page(browser, locale="zh-CN")
+    try:
+        sign_in(page, live_server, make_user(admin), "/admin/issuance")
+        row = f"#request-{request_id}"
+        assert "12.000" in page.inner_text(row) and "JLV-2026-001" in page.inner_text(row)
+        assert_page_is_usable(page)
+        page.click(f"{row} .issue-button")
+        page.wait_for_selector("#no-requests")
+        assert "已签发" in page.inner_text(".flashes")
+    finally:
+        page.context.close()
+    db.session.rollback()  # a fresh snapshot: the live server committed in its own thread
+    lot = db.session.execute(sa.select(Lot).where(Lot.issuance_request_id == request_id)).scalar_one()
+    assert lot.issued_kg == 12_000
 
     page = new_page(browser, locale="zh-CN")
     try:
         sign_in(page, live_server, make_user(seller), "/lots")
-        assert issued.json["code"] in page.inner_text("#lots")
-        page.select_option("select[name=lot_id]", str(issued.json["id"]))
+        assert lot.code in page.inner_text("#lots")
+        page.select_option("select[name=lot_id]", str(lot.id))
         page.fill("input[name=quantity]", "5")
         page.fill("input[name=price]", "60")
         page.click("#list-submit")
