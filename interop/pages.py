@@ -54,6 +54,10 @@ def pin_peer():
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    # The public lot page (market) includes "market/lot_checks.html", which this package
+    # provides: the lot's double-claim check, read through this global.
+    from interop.gate import claim_check_of
+    app.add_template_global(claim_check_of, "claim_check_of")
     workspace.register_entry(
         app, "interop_pages.peer_list", _l("Peer registries"), roles=("registry_admin",),
         order=90, description=_l("Pin other carbon-inclusion registries: their keys, and "

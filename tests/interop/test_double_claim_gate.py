@@ -97,6 +97,10 @@ def test_no_conflict_issues_and_the_lot_shows_its_check(client, admin, verifier,
     assert url == f"https://registry.test/api/v1/interop/claim-checks/lots/{code}"
     published = client.get(url.removeprefix("https://registry.test")).json
     assert published == {"lot_code": code, "claim_check": check}
+    # The public lot page shows the same check, in the reader's language.
+    page = client.get(f"/lots/{code}")
+    assert 'id="claim-check-outcome"' in page.text and "重复申领核查" in page.text
+    assert "did:web:peer.test" in page.text or "peer.test" in page.text
     verified = client.post("/api/v1/certificates/verification", json=credential).json
     assert verified["verified"] is True, verified
 
@@ -188,7 +192,10 @@ def test_requests_without_a_scope_are_not_gated(client, admin, verifier):
     from factories import make_lot
     seller = make_operator()
     lot_id = make_lot(seller, 100, verifier=verifier)
-    assert client.get(f"/api/v1/lots/{lot_id}").json["claim_check"] is None
+    lot = client.get(f"/api/v1/lots/{lot_id}").json
+    assert lot["claim_check"] is None
+    page = client.get(f"/lots/{lot['code']}", headers={"Accept-Language": "en"})
+    assert 'id="claim-check-none"' in page.text and "without a declared claim scope" in page.text
 
 
 def test_regions_overlap_along_the_gb_t_2260_hierarchy():
