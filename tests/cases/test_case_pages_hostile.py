@@ -119,3 +119,11 @@ def test_a_document_titled_only_with_spaces_is_refused_on_the_page_and_the_api(c
                       json={"kind": "court_notice", "title": "  ", "reference": " "})
     assert api.status_code == 422 and set(api.json["errors"]) == {"title", "reference"}
     assert db.session.query(CaseDocument).count() == 0
+
+
+@pytest.mark.parametrize("path", ["/cases", "/registry/cases"])
+def test_a_page_number_too_large_for_the_database_is_an_empty_page(client, court, path):
+    client.post("/cases/new", data=case_form())
+    assert db.session.query(CompensationCase).count() == 1
+    response = client.get(f"{path}?page=99999999999999999999")  # was a 500 (OFFSET overflow)
+    assert response.status_code == 200 and "(2026)吉01刑初7号" not in response.text

@@ -102,3 +102,11 @@ def test_a_quantity_to_retire_is_refused_with_its_own_reason(client, host, typed
         beside = errors_beside(response, "quantity")
         assert expected in beside and "必填" not in beside and "required" not in beside
     assert db.session.query(Retirement).count() == 0
+
+
+@pytest.mark.parametrize("path", ["/events", "/registry/events"])
+def test_a_page_number_too_large_for_the_database_is_an_empty_page(client, host, path):
+    make_event(host)
+    response = client.get(f"{path}?page=99999999999999999999")  # was a 500 (OFFSET overflow)
+    assert response.status_code == 200
+    assert "第二届长白山生态论坛" not in response.text and "2026 东北亚博览会" not in response.text
