@@ -110,3 +110,13 @@ def test_a_page_number_too_large_for_the_database_is_an_empty_page(client, host,
     response = client.get(f"{path}?page=99999999999999999999")  # was a 500 (OFFSET overflow)
     assert response.status_code == 200
     assert "第二届长白山生态论坛" not in response.text and "2026 东北亚博览会" not in response.text
+
+
+def test_a_factor_unit_reads_in_the_readers_language(client, host):
+    event_id = make_event(host)
+    assert client.post(f"/events/{event_id}/footprints", data={
+        "stage": "estimate", "hotel_room_nights": "40", "travel_air": "1000"}).status_code == 303
+    page = client.get(f"/events/{event_id}").text
+    assert "kg CO₂e/间·夜" in page and "kg CO₂e/人·公里" in page and "room-night" not in page
+    english = client.get(f"/events/{event_id}", headers=EN).text
+    assert "kg CO₂e/room-night" in english
