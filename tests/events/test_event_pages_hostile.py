@@ -120,3 +120,12 @@ def test_a_factor_unit_reads_in_the_readers_language(client, host):
     assert "kg CO₂e/间·夜" in page and "kg CO₂e/人·公里" in page and "room-night" not in page
     english = client.get(f"/events/{event_id}", headers=EN).text
     assert "kg CO₂e/room-night" in english
+
+
+def test_the_activity_data_hash_is_labelled_not_a_code(client, host):
+    event_id = make_event(host)
+    assert client.post(f"/events/{event_id}/footprints", data={
+        "stage": "estimate", "meals": "100"}).status_code == 303
+    page = client.get(f"/events/{event_id}").text
+    assert re.search(r'活动数据 <span class="mono">sha256:[0-9a-f]{64}</span>', page)
+    assert ">inputs " not in page
