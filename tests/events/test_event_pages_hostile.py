@@ -129,3 +129,15 @@ def test_the_activity_data_hash_is_labelled_not_a_code(client, host):
     page = client.get(f"/events/{event_id}").text
     assert re.search(r'活动数据 <span class="mono">sha256:[0-9a-f]{64}</span>', page)
     assert ">inputs " not in page
+
+
+def test_registering_the_same_event_twice_is_refused_beside_the_name(client, host):
+    """A double submit (same name and dates) made two events."""
+    assert client.post("/events/new", data=event_form()).status_code == 303
+    for headers, expected in (({}, "已被注册"), (EN, "Already registered")):
+        again = client.post("/events/new", data=event_form(), headers=headers)
+        assert again.status_code == 409 and expected in errors_beside(again, "name")
+    assert db.session.query(Event).count() == 1
+    other_dates = client.post("/events/new", data=event_form(start_date="2027-08-01",
+                                                             end_date="2027-08-02"))
+    assert other_dates.status_code == 303 and db.session.query(Event).count() == 2
