@@ -27,6 +27,9 @@ from market.models import Retirement
 from market.retirements import attach_serials
 
 DEFAULT_BENEFICIARY_WORDING = "{authority_name}（{case_number}）生态环境损害赔偿"
+#: The registry's horizon: judgment and due dates lie in these years (a year-1 judgment or
+#: a year-9999 due date is a typing slip, and dates are computed with).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def payment_link(token: str) -> str:
@@ -51,12 +54,18 @@ def open_case(authority: Organization, *, case_number: str, authority_name: str,
     shown this once (only its hash is kept)."""
     if authority.kind not in AUTHORITY_KINDS:
         raise Forbidden(_("Only courts, procuratorates and eco-environment bureaus open cases."))
+    for field, day in (("judgment_date", judgment_date), ("due_date", due_date)):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise Invalid(_("The dates must lie between %(first)s and %(last)s.",
+                            first=FIRST_YEAR, last=LAST_YEAR),
+                          {field: [_("Must be a date between %(first)s and %(last)s.",
+                                     first=FIRST_YEAR, last=LAST_YEAR)]})
     if judgment_date > clock.today_in_china():
         raise Invalid(_("The judgment date is in the future."),
                       {"judgment_date": [_("Must not be after today.")]})
     if due_date < judgment_date:
         raise Invalid(_("The due date is before the judgment date."),
-                      {"due_date": [_("Must not be before %(field)s.", field="judgment_date")]})
+                      {"due_date": [_("Must not be before the judgment date.")]})
     obligor_org = _obligor_organization(authority, obligor.get("organization_id"))
     wording = beneficiary_wording or DEFAULT_BENEFICIARY_WORDING.format(
         authority_name=authority_name, case_number=case_number)

@@ -11,14 +11,16 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from marshmallow import ValidationError
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from cases.models import DOCUMENT_KINDS
 from cases.schemas import CaseIn
-from core.form_fields import TonnesField
+from core.form_fields import IdSelectField, TonnesField
 from core.labels import choices
 
 _required = InputRequired(message=_l("This field is required."))
+#: Text fields: only spaces is nothing typed (InputRequired would let "   " through).
+_filled = DataRequired(message=_l("This field is required."))
 _date = InputRequired(message=_l("Enter a date."))
 
 #: Where a refusal of ``CaseIn`` or ``open_case`` (by its path in the API body) goes.
@@ -39,8 +41,8 @@ USE_CASE_FIELDS = {path[-1]: name for path, name in FIELD_OF.items()}
 
 
 class CaseForm(FlaskForm):
-    case_number = StringField(_l("Case number"), validators=[_required, Length(max=100)])
-    authority_name = StringField(_l("Authority"), validators=[_required, Length(max=200)])
+    case_number = StringField(_l("Case number"), validators=[_filled, Length(max=100)])
+    authority_name = StringField(_l("Authority"), validators=[_filled, Length(max=200)])
     judgment_date = DateField(_l("Judgment date"), validators=[_date])
     obligor_kind = RadioField(_l("The obligor is"), default="person", choices=[
         SelectChoice("person", _l("A person")),
@@ -49,15 +51,16 @@ class CaseForm(FlaskForm):
     id_number = StringField(_l("Resident ID number"), validators=[Optional(), Length(max=32)])
     obligor_email = StringField(_l("Obligor's e-mail address (optional)"),
                                 validators=[Optional(), Length(max=254)])
-    obligor_organization_id = SelectField(_l("Obligor organisation"), coerce=int,
-                                          validate_choice=False, validators=[Optional()])
-    damage_description = TextAreaField(_l("Damage"), validators=[_required, Length(max=2000)])
+    obligor_organization_id = IdSelectField(_l("Obligor organisation"),
+                                            message=_l("Choose the organisation."),
+                                            validators=[Optional()])
+    damage_description = TextAreaField(_l("Damage"), validators=[_filled, Length(max=2000)])
     measured_loss_t = TonnesField(_l("Measured carbon-sink loss (t CO₂e)"),
                                   validators=[_required])
-    measuring_agency = StringField(_l("Measuring agency"), validators=[_required,
+    measuring_agency = StringField(_l("Measuring agency"), validators=[_filled,
                                                                        Length(max=200)])
-    report_number = StringField(_l("Report number"), validators=[_required, Length(max=100)])
-    multiplier = StringField(_l("Multiplier"), validators=[_required, Length(max=16)])
+    report_number = StringField(_l("Report number"), validators=[_filled, Length(max=100)])
+    multiplier = StringField(_l("Multiplier"), validators=[_filled, Length(max=16)])
     required_t = TonnesField(_l("Ordered to buy and retire (t CO₂e)"), validators=[_required])
     due_date = DateField(_l("Due date"), validators=[_date])
     beneficiary_wording = StringField(_l("Beneficiary wording (public)"),
@@ -71,7 +74,11 @@ class CaseForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.obligor_kind.data == "organization":
-            if not self.obligor_organization_id.data:
+            # Only an organisation of the list (never the authority itself, nor an id
+            # that names none): its name is taken from the list.
+            listed = {c.value for c in self.obligor_organization_id.choices} - {0}
+            if self.obligor_organization_id.data not in listed \
+                    and not self.obligor_organization_id.errors:
                 self.obligor_organization_id.errors.append(_l("Choose the organisation."))
                 valid = False
         elif not (self.obligor_name.data or "").strip():
@@ -133,8 +140,8 @@ class DocumentForm(FlaskForm):
     """A reference to one document of the case file (``POST …/documents``)."""
 
     kind = SelectField(_l("Document"), validators=[_required])
-    title = StringField(_l("Title"), validators=[_required, Length(max=200)])
-    reference = StringField(_l("Reference number"), validators=[_required, Length(max=200)])
+    title = StringField(_l("Title"), validators=[_filled, Length(max=200)])
+    reference = StringField(_l("Reference number"), validators=[_filled, Length(max=200)])
     file = FileField(_l("The document as a PDF (optional)"))
 
     def __init__(self, *args, **kwargs):

@@ -69,6 +69,14 @@ class CaseDocumentIn(BaseSchema):
     title = Text(200, required=True)
     reference = Text(200, required=True)
 
+    @pre_load
+    def _strip(self, data, **kwargs):
+        # "   " is no title: stripped, it is refused as empty (as the page refuses it).
+        if not isinstance(data, dict):
+            return data
+        return {k: v.strip() if k in ("title", "reference") and isinstance(v, str) else v
+                for k, v in data.items()}
+
 
 class CaseIn(BaseSchema):
     case_number = Text(100, required=True)
@@ -93,8 +101,7 @@ class CaseIn(BaseSchema):
     def _check(self, data, **kwargs):
         if data.get("due_date") and data.get("judgment_date") \
                 and data["due_date"] < data["judgment_date"]:
-            raise ValidationError(_("Must not be before %(field)s.", field="judgment_date"),
-                                  "due_date")
+            raise ValidationError(_("Must not be before the judgment date."), "due_date")
 
 
 class CaseArgs(PageArgs):

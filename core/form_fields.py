@@ -11,10 +11,10 @@ import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field
+from wtforms import Field, SelectField
 from wtforms.widgets import TextInput
 
-from core.schemas import MAX_KG
+from core.schemas import MAX_ID, MAX_KG
 
 # Digits with an optional decimal part; thousands commas are allowed as they are shown.
 TONNES = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$", re.ASCII)
@@ -54,6 +54,14 @@ class ExactAmountField(Field):
         if valuelist and valuelist[0].strip():
             self.data = self.parse(valuelist[0])
 
+    def validate(self, form, extra_validators=()):
+        # What was typed and could not be read is the answer: a DataRequired in the chain
+        # would otherwise replace "At most three decimals" by "This field is required."
+        if self.process_errors:
+            self.errors = list(self.process_errors)
+            return False
+        return super().validate(form, extra_validators)
+
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
@@ -67,3 +75,29 @@ class TonnesField(ExactAmountField):
 
     parse = staticmethod(tonnes_to_kg)
     scale, decimals = 1000, 3
+
+
+class IdSelectField(SelectField):
+    """A choice of a row by its id (``data`` an ``int`` from 0 to ``MAX_ID``, 0 for "none").
+
+    Any id may be posted (``validate_choice=False``: the use case decides whether it names
+    something the person may choose); anything that is not such an id — letters, a number
+    too large for the id columns — is refused beside the field with ``message`` instead of
+    reaching the database (an overflow there is a 500)."""
+
+    def __init__(self, label=None, validators=None, *, message, **kwargs):
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(label, validators, coerce=int, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        typed = valuelist[0].strip()
+        self.data = None
+        if not typed:
+            return
+        if not (typed.isascii() and typed.isdigit()) or len(typed) > 10 \
+                or int(typed) > MAX_ID:
+            raise ValueError(self.message)
+        self.data = int(typed)

@@ -142,9 +142,14 @@ class PageArgs(BaseSchema):
 
 
 def page_of(select, page: int, per_page: int, session) -> dict:
-    """Run ``select`` for one page and count the whole: ``{items, total, page, per_page}``."""
+    """Run ``select`` for one page and count the whole: ``{items, total, page, per_page}``.
+
+    A page past the end is empty without asking the database, so ``?page=`` typed on a
+    page (an unbounded int: ``99999999999999999999``) never overflows its OFFSET (a 500)."""
     total = session.execute(sa.select(sa.func.count()).select_from(select.subquery())).scalar_one()
-    items = session.execute(select.limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    offset = (page - 1) * per_page
+    items = session.execute(select.limit(per_page).offset(offset)).scalars().all() \
+        if offset < total else []
     return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 

@@ -54,8 +54,21 @@ def offset_deadline(period_end):
     return add_years(period_end, current_app.config["EVENT_OFFSET_DEADLINE_YEARS"])
 
 
+#: The registry's horizon: a period's dates lie in these years (deadlines are computed
+#: from them; year 9999 would overflow), as ``events.schemas`` checks for the API.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def check_period(period_start, period_end, *, start_field: str, end_field: str) -> None:
-    """A period must run forward and its offset deadline must not have passed already."""
+    """A period must lie within the horizon (``FIRST_YEAR``–``LAST_YEAR``, each date
+    refused beside its own field), run forward, and its offset deadline must not have
+    passed already. Raises ``Invalid`` (422)."""
+    for field, day in ((start_field, period_start), (end_field, period_end)):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise Invalid(_("The dates must lie between %(first)s and %(last)s.",
+                            first=FIRST_YEAR, last=LAST_YEAR),
+                          {field: [_("Must be a date between %(first)s and %(last)s.",
+                                     first=FIRST_YEAR, last=LAST_YEAR)]})
     if period_end < period_start:
         raise Invalid(_("The period ends before it starts."),
                       {end_field: [_("Must not be before %(field)s.", field=start_field)]})

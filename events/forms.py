@@ -12,7 +12,7 @@ from wtforms import DateField, Field, RadioField, SelectChoice, SelectField, Str
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import TextInput
 
-from core.form_fields import TonnesField
+from core.form_fields import IdSelectField, TonnesField
 from core.labels import choices
 from events.factors import TRAVEL_MODES
 from events.footprint import MAX_DECIMALS, MAX_QUANTITY
@@ -142,5 +142,5 @@ class OffsetForm(FlaskForm):
 
 class AttachForm(FlaskForm):
     # Any id may be posted: the use case decides and its refusal goes beside the field.
-    retirement_id = SelectField(_l("Earlier retirement"), coerce=int, validate_choice=False,
-                                validators=[InputRequired(message=_l("Choose a retirement."))])
+    retirement_id = IdSelectField(_l("Earlier retirement"), message=_l("Choose a retirement."),
+                                  validators=[InputRequired(message=_l("Choose a retirement."))])

@@ -16,7 +16,9 @@ Timing rules (China dates, ``core.clock``):
 from flask_babel import gettext as _
 
 from core.db import db
-from core.errors import NotFound
+import sqlalchemy as sa
+
+from core.errors import Conflict, NotFound
 from core.formatting import format_date
 from core.i18n import current_locale
 from events import claims, declarations
@@ -39,8 +41,16 @@ class NoEstimate(WrongState):
 
 def register_event(organization, *, name: str, kind: str, venue: str, city: str, start_date,
                    end_date, expected_attendees: int) -> Event:
-    """A host registers an event it will make carbon neutral; the event opens its claim."""
+    """A host registers an event it will make carbon neutral; the event opens its claim.
+    The same name and dates a second time is a double submit: ``Conflict`` (409, field
+    ``name``)."""
     claims.check_period(start_date, end_date, start_field="start_date", end_field="end_date")
+    if db.session.execute(sa.select(NeutralityClaim.id).where(
+            NeutralityClaim.subject == "event", NeutralityClaim.organization_id == organization.id,
+            NeutralityClaim.name == name, NeutralityClaim.period_start == start_date,
+            NeutralityClaim.period_end == end_date)).first():
+        raise Conflict(_("You have registered this event already."),
+                       {"name": [_("Already registered.")]})
     claim = NeutralityClaim(subject="event", organization_id=organization.id, name=name,
                             period_start=start_date, period_end=end_date,
                             deadline=claims.offset_deadline(end_date), status="planned",
