@@ -6,7 +6,11 @@ signature is added as an incremental update, so the page and the embedded
 `credential.json` stay byte for byte as rendered; any later change to the signed bytes
 makes PDF readers (and `pdfsig`) report the signature invalid. Signing is offline: no
 timestamp authority, no revocation fetching.
+
+pyHanko is imported when a PDF is first signed, not with this module.
 """
+
+from __future__ import annotations
 
 import datetime
 import os
@@ -18,8 +22,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyhanko.sign import signers
 
 KEY_FILE = "pdf-signing-key.pem"
 CERT_FILE = "pdf-signing-cert.pem"
@@ -115,6 +121,8 @@ def ensure_signing_material(key_dir: Path) -> None:
 @lru_cache(maxsize=8)
 def _load_signer(key_path: str, cert_path: str, _stamp: tuple) -> signers.SimpleSigner:
     # `_stamp` (file mtimes and sizes) is part of the cache key, so replaced files are reloaded.
+    from pyhanko.sign import signers
+
     signer = signers.SimpleSigner.load(key_path, cert_path)
     if signer is None:
         raise SigningMaterialError(f"cannot load the PDF signing key {key_path} or {cert_path}")
@@ -136,6 +144,8 @@ def load_signer(key_dir: Path) -> signers.SimpleSigner:
 
 def signature_metadata(reason: str, location: str) -> signers.PdfSignatureMetadata:
     """PAdES baseline signature, SHA-256, certifying the document against any change."""
+    from pyhanko.sign import fields, signers
+
     return signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         md_algorithm="sha256",
@@ -156,6 +166,9 @@ def sign_pdf(
 ) -> bytes:
     """Sign `pdf_bytes` (PAdES, SHA-256, ECDSA P-256) with the key in `key_dir`, appending
     the signature as an incremental update; return the signed PDF."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
     signer = load_signer(key_dir)
     writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
     pdf_signer = signers.PdfSigner(signature_metadata(reason, location), signer=signer)

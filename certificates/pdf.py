@@ -10,20 +10,25 @@ can never make WeasyPrint read a local file or call out to the network), its sha
 configuration, its compiled-once stylesheets and its render lock.
 """
 
+from __future__ import annotations
+
 import logging
 from functools import lru_cache
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import jinja2
-import segno
 from markupsafe import Markup
-from weasyprint import Attachment
-from weasyprint.document import Document
 
 from certificates.pdf_files import ATTACHMENT_NAME
 from core.formatting import format_date, format_datetime, format_kg, format_tonnes
 from core.i18n import in_locale
 from core.pdf import compiled_css, layout, rendering, url_fetcher
+
+if TYPE_CHECKING:  # pragma: no cover  (WeasyPrint and segno load on the first render)
+    from weasyprint import Attachment
+    from weasyprint.document import Document
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "certificates/certificate.html"
@@ -99,6 +104,8 @@ def serial_range(serial: dict) -> str:
 
 def qr_svg(url: str) -> Markup:
     """The verification URL as an inline SVG QR code (error correction level M)."""
+    import segno
+
     qr = segno.make(url, error="m", micro=False, boost_error=False)
     return Markup(qr.svg_inline(border=2, omitsize=True, dark="#111"))
 
@@ -158,6 +165,8 @@ def html_to_pdf(html: str, *, attachments: list[Attachment] | None = None) -> by
 
 def credential_attachment(credential_json: bytes) -> Attachment:
     """The signed credential as the PDF attachment `credential.json` (application/json)."""
+    from weasyprint import Attachment
+
     return Attachment(
         string=credential_json,
         name=ATTACHMENT_NAME,

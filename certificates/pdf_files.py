@@ -8,7 +8,12 @@ certificates) is bounded by ``DECODE_LIMITS`` — a stream that would inflate pa
 (a decompression bomb) makes the file ``NotACertificatePdf``, before the memory is spent.
 A PDF is the registry's only when its signer certificate is one of the published PDF
 signing certificates (compared by the SHA-256 of its DER encoding).
+
+pyHanko is imported when the first PDF is read, not with this module, so that a web
+worker that never reads a PDF stays small.
 """
+
+from __future__ import annotations
 
 import hashlib
 import io
@@ -18,15 +23,13 @@ from asn1crypto import x509 as asn1_x509
 from flask_babel import gettext as _
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from pyhanko.pdf_utils.decode_limits import (DEFAULT_PURPOSE_LIMITS, DecodeLimits,
-                                             DecodePurpose, DocumentDecodeBudget,
-                                             StreamDecodeLimits)
-from pyhanko.pdf_utils.misc import PdfDecodeLimitError
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
+from typing import TYPE_CHECKING
 
 from core import strict_json
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyhanko.pdf_utils.misc import PdfDecodeLimitError
+    from pyhanko.pdf_utils.reader import PdfFileReader
 
 # The name the renderer (certificates.pdf) gives the embedded credential. It is defined
 # here so that reading a PDF (the offline verifier) does not import WeasyPrint (~1 s).
@@ -45,19 +48,40 @@ MiB = 1024 * 1024
 MAX_STREAM_BYTES = 16 * MiB
 MAX_OBJECT_STREAM_BYTES = 4 * MiB
 MAX_DECODED_BYTES = 32 * MiB
-DECODE_LIMITS = DecodeLimits(
-    per_stream=StreamDecodeLimits(max_ratio=1100, ratio_floor=MiB,
-                                  max_output_size=MAX_STREAM_BYTES),
-    per_purpose={
-        **DEFAULT_PURPOSE_LIMITS,
-        DecodePurpose.OBJECT_STREAM: StreamDecodeLimits(
-            max_ratio=100, ratio_floor=MiB, max_output_size=MAX_OBJECT_STREAM_BYTES),
-        DecodePurpose.XREF_STREAM: StreamDecodeLimits(
-            max_ratio=100, ratio_floor=MiB, max_output_size=MAX_OBJECT_STREAM_BYTES),
-        DecodePurpose.XMP_METADATA: StreamDecodeLimits(max_ratio=None, max_output_size=MiB),
-    },
-    document_budget=DocumentDecodeBudget(base_allowance=MAX_DECODED_BYTES, max_ratio=3),
-)
+
+
+def _default_decode_limits():
+    from pyhanko.pdf_utils.decode_limits import (DEFAULT_PURPOSE_LIMITS, DecodeLimits,
+                                                 DecodePurpose, DocumentDecodeBudget,
+                                                 StreamDecodeLimits)
+
+    return DecodeLimits(
+        per_stream=StreamDecodeLimits(max_ratio=1100, ratio_floor=MiB,
+                                      max_output_size=MAX_STREAM_BYTES),
+        per_purpose={
+            **DEFAULT_PURPOSE_LIMITS,
+            DecodePurpose.OBJECT_STREAM: StreamDecodeLimits(
+                max_ratio=100, ratio_floor=MiB, max_output_size=MAX_OBJECT_STREAM_BYTES),
+            DecodePurpose.XREF_STREAM: StreamDecodeLimits(
+                max_ratio=100, ratio_floor=MiB, max_output_size=MAX_OBJECT_STREAM_BYTES),
+            DecodePurpose.XMP_METADATA: StreamDecodeLimits(max_ratio=None, max_output_size=MiB),
+        },
+        document_budget=DocumentDecodeBudget(base_allowance=MAX_DECODED_BYTES, max_ratio=3),
+    )
+
+
+def __getattr__(name: str):
+    # ``DECODE_LIMITS`` is built (importing pyHanko) on first use; a test may replace it.
+    if name == "DECODE_LIMITS":
+        globals()[name] = _default_decode_limits()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _decode_limit_error() -> type:
+    from pyhanko.pdf_utils.misc import PdfDecodeLimitError
+
+    return PdfDecodeLimitError
 
 
 class NotACertificatePdf(ValueError):
@@ -73,8 +97,12 @@ def _bomb(error: PdfDecodeLimitError) -> NotACertificatePdf:
 
 def read_pdf(data: bytes) -> PdfFileReader:
     """A pyHanko reader of ``data`` whose every stream decode is bounded (``DECODE_LIMITS``)."""
+    from pyhanko.pdf_utils.misc import PdfDecodeLimitError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    limits = globals().get("DECODE_LIMITS") or __getattr__("DECODE_LIMITS")
     try:
-        return PdfFileReader(io.BytesIO(data), strict=False, decode_limits=DECODE_LIMITS)
+        return PdfFileReader(io.BytesIO(data), strict=False, decode_limits=limits)
     except PdfDecodeLimitError as error:
         raise _bomb(error) from error
     except Exception as error:  # pyHanko raises many kinds for broken files
@@ -126,7 +154,7 @@ def embedded_credential(reader: PdfFileReader) -> dict:
                                        name=ATTACHMENT_NAME))
     except NotACertificatePdf:
         raise
-    except PdfDecodeLimitError as error:
+    except _decode_limit_error() as error:
         raise _bomb(error) from error
     except Exception as error:  # a broken PDF fails in many ways inside pyHanko
         raise NotACertificatePdf(_("No readable %(name)s attachment.",
@@ -165,6 +193,10 @@ def check_pdf_signature(reader: PdfFileReader, trusted_certificates=()) -> list[
     made with one of ``trusted_certificates`` (the registry's published signing
     certificates; required — without them no PDF is the registry's). A stream that inflates
     past ``DECODE_LIMITS`` is ``NotACertificatePdf``."""
+    from pyhanko.pdf_utils.misc import PdfDecodeLimitError
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
     trusted = {certificate_fingerprint(c) for c in trusted_certificates}
     try:
         signatures = reader.embedded_signatures

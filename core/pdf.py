@@ -11,16 +11,21 @@ made for concurrent use.
 ``render_pdf`` is the plain case. A document with its own needs (certificates: their own
 stylesheet, an attachment, a dense relayout when one page is not enough) builds on the
 pieces: ``compiled_css``, ``rendering()`` and ``layout``.
+
+WeasyPrint (with Pango, fontTools, Pillow: tens of MB) is imported on the first render,
+not with this module: a web worker that serves only pages and CSV never loads it.
 """
+
+from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from weasyprint import CSS, HTML
-from weasyprint.document import Document
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+if TYPE_CHECKING:  # pragma: no cover
+    from weasyprint import CSS
+    from weasyprint.document import Document
 
 # The certificates' font stack: WenQuanYi covers GB 18030's common range on Debian.
 BASE_CSS = """
@@ -40,39 +45,59 @@ def _refusal_message(url: str) -> str:
     return f"PDF rendering loads only data: URIs; refused {url[:200]!r}"
 
 
-class DataOnlyURLFetcher(URLFetcher):
-    """WeasyPrint URL fetcher that serves ``data:`` URIs and refuses everything else.
+@lru_cache(maxsize=1)
+def _fetcher_class() -> type:
+    """``DataOnlyURLFetcher``, defined on first use (it subclasses WeasyPrint's fetcher)."""
+    from weasyprint.urls import URLFetcher
 
-    ``fail_on_errors`` turns a refusal into a fatal error, so a template that references a
-    file or a remote URL fails loudly instead of rendering with a hole in it. Refusals are
-    also remembered, because WeasyPrint swallows errors inside inline SVG.
-    """
+    class DataOnlyURLFetcher(URLFetcher):
+        """WeasyPrint URL fetcher that serves ``data:`` URIs and refuses everything else.
 
-    def __init__(self):
-        super().__init__(allowed_protocols=("data",), fail_on_errors=True)
-        self.refused: list[str] = []
+        ``fail_on_errors`` turns a refusal into a fatal error, so a template that references
+        a file or a remote URL fails loudly instead of rendering with a hole in it. Refusals
+        are also remembered, because WeasyPrint swallows errors inside inline SVG.
+        """
 
-    def fetch(self, url, headers=None):
-        if not url.strip().lower().startswith("data:"):
-            self.refused.append(url)
-            raise ExternalResourceRefused(_refusal_message(url))
-        return super().fetch(url, headers)
+        def __init__(self):
+            super().__init__(allowed_protocols=("data",), fail_on_errors=True)
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            if not url.strip().lower().startswith("data:"):
+                self.refused.append(url)
+                raise ExternalResourceRefused(_refusal_message(url))
+            return super().fetch(url, headers)
+
+    DataOnlyURLFetcher.__module__ = __name__
+    return DataOnlyURLFetcher
+
+
+def __getattr__(name: str):
+    # ``from core.pdf import DataOnlyURLFetcher`` still works; it imports WeasyPrint.
+    if name == "DataOnlyURLFetcher":
+        return _fetcher_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @lru_cache(maxsize=1)
-def url_fetcher() -> DataOnlyURLFetcher:
+def url_fetcher():
     """The process's one data-only fetcher (its refusals are read under the render lock)."""
-    return DataOnlyURLFetcher()
+    return _fetcher_class()()
 
 
 @lru_cache(maxsize=1)
-def font_config() -> FontConfiguration:
+def font_config():
+    """WeasyPrint's ``FontConfiguration``, one per process."""
+    from weasyprint.text.fonts import FontConfiguration
+
     return FontConfiguration()
 
 
 @lru_cache(maxsize=8)
 def compiled_css(text: str) -> CSS:
     """``text`` compiled once with the shared fonts and fetcher."""
+    from weasyprint import CSS
+
     return CSS(string=text, font_config=font_config(), url_fetcher=url_fetcher())
 
 
@@ -86,6 +111,8 @@ def rendering():
     WeasyPrint wraps fatal fetch errors in ``FatalURLFetchingError``, a BaseException, and
     ignores errors inside inline SVG; the fetcher's own record catches those too.
     """
+    from weasyprint.urls import FatalURLFetchingError
+
     fetcher = url_fetcher()
     with _render_lock:
         fetcher.refused.clear()
@@ -101,6 +128,8 @@ def rendering():
 
 def layout(html: str, stylesheet: CSS) -> Document:
     """``html`` laid out with ``stylesheet``; call inside ``rendering()``."""
+    from weasyprint import HTML
+
     return HTML(string=html, url_fetcher=url_fetcher()).render(
         stylesheets=[stylesheet], font_config=font_config())
 

@@ -2,7 +2,7 @@
 
 
 def init_app(app, api) -> None:
-    from market import audit, cli, jobs, metrics, models, payments, stats  # noqa: F401 (models: tables)
+    from market import audit, beneficiaries, cli, jobs, metrics, models, payments, stats  # noqa: F401 (models: tables)
     from market.pages import buying, lots as lot_pages, orders as order_pages, public
     from market.pages import holdings as holding_pages
     from market.pages import issuance as issuance_pages
@@ -26,6 +26,7 @@ def init_app(app, api) -> None:
     cli.init_app(app)
     metrics.connect()
     stats.connect()
+    beneficiaries.connect()
     audit.register(stats.check_aggregates)
 
 

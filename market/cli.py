@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from core.db import transaction
 from market import audit as audit_module
+from market import beneficiaries
 from market import demo as demo_module
 from market import stats as stats_module
 
@@ -46,7 +47,9 @@ def rebuild_stats() -> None:
     from the retirements and lots, replacing the stored aggregates."""
     with transaction():
         monthly, scenarios = stats_module.rebuild()
-    click.echo(f"public figures rebuilt: {monthly} month/purpose rows, {scenarios} scenarios")
+        names = beneficiaries.rebuild()
+    click.echo(f"public figures rebuilt: {monthly} month/purpose rows, {scenarios} scenarios, "
+               f"{names} beneficiary names added")
 
 
 def init_app(app) -> None:

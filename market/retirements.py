@@ -13,7 +13,7 @@ from core.db import db
 from core.errors import Invalid, NotFound
 from core.labels import label
 from core.models import Organization
-from market import ledger, numbering, signals, stats, subjects, units
+from market import beneficiaries, ledger, numbering, signals, stats, subjects, units
 from market.models import Lot, Methodology, Retirement, SerialBlock
 
 NEEDS = {
@@ -155,8 +155,10 @@ def search_retirements(*, purpose=None, beneficiary=None, organization=None, lot
         # ILIKE on PostgreSQL (its trigram index answers it), lower() LIKE on SQLite. The
         # pattern is rendered into the statement (safely quoted): a prepared statement's
         # generic plan cannot see it and would walk every retirement by id instead.
+        # The matching names come from the distinct names (``market.beneficiaries``: short
+        # trigram posting lists), their retirements through the name's ordinary index.
         pattern = sa.literal(f"%{like_escape(beneficiary.strip())}%", literal_execute=True)
-        stmt = stmt.where(Retirement.beneficiary_name.ilike(pattern, escape="/"))
+        stmt = stmt.where(Retirement.beneficiary_name.in_(beneficiaries.matching(pattern)))
     if organization:
         stmt = stmt.where(Retirement.organization_id.in_(
             sa.select(Organization.id).where(

@@ -1,6 +1,7 @@
 """Market models: methodologies, issuance, lots and serial blocks, the ledger,
 transfers, retirements, listings, orders, payments."""
 
+from market.models.beneficiaries import BeneficiaryName
 from market.models.counters import Counter
 from market.models.evidence import EvidenceFile
 from market.models.issuance import IssuanceRequest, Methodology
@@ -11,7 +12,7 @@ from market.models.stats import RetiredByMonth, ScenarioTotal
 from market.models.trading import Listing, Order, OrderItem, Payment, PaymentReversal, StripeEvent
 
 __all__ = [
-    "Counter", "EvidenceFile", "IssuanceRequest", "LedgerEntry", "LedgerHead", "Lot", "Listing",
+    "BeneficiaryName", "Counter", "EvidenceFile", "IssuanceRequest", "LedgerEntry", "LedgerHead", "Lot", "Listing",
     "Methodology", "Order", "OrderItem", "Payment", "PaymentReversal", "RetiredByMonth", "Retirement",
     "ScenarioTotal", "SerialBlock", "StripeEvent", "Transfer",
 ]

@@ -8,6 +8,7 @@ from core.errors import DomainError
 from core.exports import FORMATS
 from core.page_forms import show_errors
 from market import charts, exports, retirements, stats
+from market.registry_page import registry_page
 from market.forms import RegistrySearchForm
 from market.models import Lot, Methodology
 from market.pages import buying
@@ -52,7 +53,7 @@ def registry():
             stmt = retirements.search_retirements(**form.filters())
             if fmt in FORMATS:
                 return exports.export_retirements(fmt, stmt, for_page=True)
-            result = retirements.keyset_page(stmt, after, PER_PAGE)
+            result = registry_page(stmt, after, PER_PAGE)
         except DomainError as error:
             show_errors(form, error)
     rows = result["items"]

@@ -2,7 +2,6 @@
 how much in figures and in words, the reference to quote, the deadline, and a QR code
 of the order's page. One plain view serves the order page and its A4 PDF."""
 
-import segno
 import sqlalchemy as sa
 from flask import current_app, render_template
 from markupsafe import Markup
@@ -33,6 +32,8 @@ th { width: 32%; background: #eef4ef; font-weight: normal; }
 
 def qr_svg(url: str) -> Markup:
     """``url`` as an inline SVG QR code (level M): no script, no file, no request."""
+    import segno  # on the first notice drawn, not at start-up
+
     qr = segno.make(url, error="m", micro=False, boost_error=False)
     return Markup(qr.svg_inline(border=2, omitsize=True, dark="#111",
                                 title=url))
