@@ -71,15 +71,18 @@ def verify_form():
         return redirect(url_for("certificate_pages.verify_number",
                                 number=request.args["number"].strip().upper()))
     result = error = verdict = claims = None
+    pasted = False
     if request.method == "POST":
         upload = request.files.get("file")
         text = request.form.get("credential", "").strip()
-        data = upload.read(10 * 1024 * 1024) if upload and upload.filename else text.encode()
+        pasted = not (upload and upload.filename)
+        data = text.encode() if pasted else upload.read(10 * 1024 * 1024)
         if not data:
-            error = _("Choose a file or paste a credential.")
+            error = (_("Choose a file or paste a credential.") if pasted
+                     else _("The chosen file is empty."))
         else:
             try:
-                result = service.verify_upload(data)
+                result = service.verify_pasted(text) if pasted else service.verify_upload(data)
             except (DomainError, JSONRefused) as problem:
                 error, verdict = problem.message, "unreadable"
         if result is not None:
@@ -87,7 +90,7 @@ def verify_form():
             if result["checks"].get("signature") == "passed":
                 claims = verdicts.credential_claims(verdicts.credential_in(data))
     return render_template("certificates/verify_form.html", result=result, error=error,
-                           verdict=verdict, claims=claims,
+                           verdict=verdict, claims=claims, pasted=pasted,
                            checks=verdicts.check_lines(result) if result else [])
 
 
