@@ -44,3 +44,22 @@ def test_page_number_is_clamped(app, raw, page):
 
     with app.test_request_context("/" if raw is None else f"/?page={raw}"):
         assert page_number() == page
+
+
+@pytest.mark.parametrize("lang, message", [("en", "The end must not be before the start."),
+                                           ("zh", "结束日期不得早于开始日期。")])
+def test_a_range_ending_before_it_starts_is_refused_not_empty(client, retired, lang, message):
+    query = f"from=2026-12-01&to=2026-01-01&lang={lang}"
+    api = client.get(f"/api/v1/retirements?{query}", headers={"Accept-Language": lang})
+    assert api.status_code == 422 and api.json["errors"]["to"] == [message]
+    page = client.get(f"/registry?{query}").get_data(as_text=True)
+    assert message in page and 'id="date_to-errors"' in page
+    # No count or "no retirement matches" pretends the search ran.
+    assert 'id="result-count"' not in page and 'id="retirements"' not in page
+
+
+def test_a_bad_cursor_does_not_claim_the_registry_is_empty(client, retired):
+    page = client.get("/registry?after=garbage&lang=en").get_data(as_text=True)
+    assert "This page link is not valid." in page
+    assert "No retirements yet" not in page and "Retirements in the registry: 0" not in page
+    assert retired in client.get("/registry?lang=en").get_data(as_text=True)
