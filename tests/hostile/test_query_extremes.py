@@ -63,3 +63,18 @@ def test_a_bad_cursor_does_not_claim_the_registry_is_empty(client, retired):
     assert "This page link is not valid." in page
     assert "No retirements yet" not in page and "Retirements in the registry: 0" not in page
     assert retired in client.get("/registry?lang=en").get_data(as_text=True)
+
+
+def test_the_pages_xlsx_holds_tonnes_as_numbers(client, retired):
+    import io
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(client.get("/registry?format=xlsx&lang=en").data)).active
+    header, row = [list(r) for r in sheet.iter_rows(min_row=1, max_row=2)]
+    cell = row[[c.value for c in header].index("Quantity (t)")]
+    assert cell.data_type == "n" and Decimal(str(cell.value)) == Decimal("1")
+    assert cell.number_format == "0.000"
+    csv_text = client.get("/registry?format=csv&lang=en").get_data(as_text=True)
+    assert ",1.000," in csv_text
