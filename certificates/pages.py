@@ -40,6 +40,8 @@ def context():
 
 @bp.get("/certificates/<number>.pdf")
 def certificate_pdf(number):
+    if number.strip().upper() != number:  # numbers are upper case; readers type any case
+        return redirect(url_for("certificate_pages.certificate_pdf", number=number.strip().upper()))
     get_certificate(number)  # 404 for unknown numbers before any rendering
     pdf, digest = ensure_pdf(number)
     response = Response(pdf, mimetype="application/pdf")
@@ -51,6 +53,8 @@ def certificate_pdf(number):
 
 @bp.get("/certificates/<number>.json")
 def certificate_json(number):
+    if number.strip().upper() != number:
+        return redirect(url_for("certificate_pages.certificate_json", number=number.strip().upper()))
     certificate = get_certificate(number)
     response = Response(certificate.credential, mimetype="application/vc+ld+json")
     response.headers["Content-Disposition"] = f'attachment; filename="{number}.json"'

@@ -24,3 +24,13 @@ def test_the_form_says_pasted_text_and_empty_file(client, app, lang, not_json, u
                       data={"file": (io.BytesIO(b"\x89PNG\r\n\x1a\n"), "c.png")},
                       content_type="multipart/form-data").get_data(as_text=True)
     assert ("neither a PDF nor JSON" if lang == "en" else "既不是 PDF") in png
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".json"])
+def test_certificate_files_are_found_by_a_number_in_any_case(client, app, suffix):
+    # As /verify/{number}: a lower-case number redirects to the upper-case address (an
+    # unknown number then is the 404 page there, not here).
+    response = client.get(f"/certificates/jlc-2026-000077{suffix}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/certificates/JLC-2026-000077{suffix}")
+    assert client.get(f"/certificates/JLC-2026-000077{suffix}").status_code == 404
