@@ -21,6 +21,7 @@ from core.db import db, transaction
 from core.errors import DomainError
 from core.models import Organization
 from core.page_forms import current_organization_of_user, page_role_required, show_errors
+from core.paging import page_number
 from core.schemas import page_of
 
 bp = Blueprint("case_authority_pages", __name__, template_folder="templates")
@@ -36,7 +37,7 @@ def case_list():
     status = status if status in CASE_STATUSES else None
     overdue = {"1": True, "0": False}.get(request.args.get("overdue", ""))
     q = (request.args.get("q") or "").strip()[:100] or None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     found = page_of(cases.search_cases(current_organization_of_user(), status=status,
                                        overdue=overdue, q=q), page, PER_PAGE, db.session)
     return render_template("cases/cases.html", found=found, status=status, overdue=overdue,

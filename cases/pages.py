@@ -16,6 +16,7 @@ from cases.schemas import PublicCaseOut
 
 from core.db import db
 from core.errors import DomainError
+from core.paging import page_number
 from core.schemas import page_of
 from core.ops.throttle import count_not_found, throttled
 from market.payments.bank import receiving_account
@@ -30,7 +31,7 @@ PUBLIC_PER_PAGE = 50
 @bp.get("/registry/cases")
 def public_cases():
     """Every compensation case, newest first, obligors masked (DOMAIN.md §5)."""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     found = page_of(cases.public_cases(), page, PUBLIC_PER_PAGE, db.session)
     pages = max((found["total"] + PUBLIC_PER_PAGE - 1) // PUBLIC_PER_PAGE, 1)
     return render_template(

@@ -40,6 +40,8 @@ def context():
 
 @bp.get("/certificates/<number>.pdf")
 def certificate_pdf(number):
+    if number.strip().upper() != number:  # numbers are upper case; readers type any case
+        return redirect(url_for("certificate_pages.certificate_pdf", number=number.strip().upper()))
     get_certificate(number)  # 404 for unknown numbers before any rendering
     pdf, digest = ensure_pdf(number)
     response = Response(pdf, mimetype="application/pdf")
@@ -51,6 +53,8 @@ def certificate_pdf(number):
 
 @bp.get("/certificates/<number>.json")
 def certificate_json(number):
+    if number.strip().upper() != number:
+        return redirect(url_for("certificate_pages.certificate_json", number=number.strip().upper()))
     certificate = get_certificate(number)
     response = Response(certificate.credential, mimetype="application/vc+ld+json")
     response.headers["Content-Disposition"] = f'attachment; filename="{number}.json"'
@@ -71,15 +75,18 @@ def verify_form():
         return redirect(url_for("certificate_pages.verify_number",
                                 number=request.args["number"].strip().upper()))
     result = error = verdict = claims = None
+    pasted = False
     if request.method == "POST":
         upload = request.files.get("file")
         text = request.form.get("credential", "").strip()
-        data = upload.read(10 * 1024 * 1024) if upload and upload.filename else text.encode()
+        pasted = not (upload and upload.filename)
+        data = text.encode() if pasted else upload.read(10 * 1024 * 1024)
         if not data:
-            error = _("Choose a file or paste a credential.")
+            error = (_("Choose a file or paste a credential.") if pasted
+                     else _("The chosen file is empty."))
         else:
             try:
-                result = service.verify_upload(data)
+                result = service.verify_pasted(text) if pasted else service.verify_upload(data)
             except (DomainError, JSONRefused) as problem:
                 error, verdict = problem.message, "unreadable"
         if result is not None:
@@ -87,7 +94,7 @@ def verify_form():
             if result["checks"].get("signature") == "passed":
                 claims = verdicts.credential_claims(verdicts.credential_in(data))
     return render_template("certificates/verify_form.html", result=result, error=error,
-                           verdict=verdict, claims=claims,
+                           verdict=verdict, claims=claims, pasted=pasted,
                            checks=verdicts.check_lines(result) if result else [])
 
 

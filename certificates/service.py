@@ -89,6 +89,18 @@ def verify_upload(data: bytes) -> dict:
     return verify_credential(document)
 
 
+def verify_pasted(text: str) -> dict:
+    """Verify credential JSON pasted as text (strict JSON, as an upload); text that is not
+    JSON is an ``Invalid`` naming the pasted text, not a file."""
+    try:
+        document = strict_json.loads(text.encode())
+    except strict_json.JSONRefused as error:
+        if error.code != "invalid_json":  # JSON, but not strict: say which rule it breaks
+            raise
+        raise Invalid(_("The pasted text is not JSON."), {"credential": [error.message]}) from error
+    return verify_credential(document)
+
+
 def verify_credential(document) -> dict:
     credential = unwrap(document)
     result = verify_online(credential)

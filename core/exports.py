@@ -9,6 +9,7 @@ import csv
 import io
 import os
 import tempfile
+from decimal import Decimal
 
 from flask import Response, stream_with_context
 
@@ -32,7 +33,7 @@ def _disposition(filename: str) -> str:
 
 
 def csv_response(filename: str, header: list[str], rows) -> Response:
-    """``rows`` is an iterable of lists; the file starts with a UTF-8 BOM so that
+    """``rows`` is an iterable of lists (a ``Decimal`` is written as it prints); the file starts with a UTF-8 BOM so that
     spreadsheet programs read Chinese text correctly."""
 
     def lines():
@@ -50,6 +51,17 @@ def csv_response(filename: str, header: list[str], rows) -> Response:
                     headers={"Content-Disposition": _disposition(f"{filename}.csv")})
 
 
+def _number_cell(worksheet, value: Decimal):
+    """A ``Decimal`` as a number cell showing as many decimals as it has (``0.500`` stays
+    ``0.500``, and sums as a number)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(worksheet, value=value)
+    places = max(-value.as_tuple().exponent, 0)
+    cell.number_format = "0." + "0" * places if places else "0"
+    return cell
+
+
 def xlsx_response(filename: str, header: list[str], rows, sheet: str = "data") -> Response:
     from openpyxl import Workbook
 
@@ -57,7 +69,8 @@ def xlsx_response(filename: str, header: list[str], rows, sheet: str = "data") -
     worksheet = workbook.create_sheet(sheet)
     worksheet.append(header)
     for row in rows:
-        worksheet.append(row)
+        worksheet.append([_number_cell(worksheet, value) if isinstance(value, Decimal) else value
+                          for value in row])
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     workbook.save(path)

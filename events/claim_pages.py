@@ -17,6 +17,7 @@ from core.errors import DomainError, Forbidden, NotFound
 from core.formatting import format_date, format_tonnes
 from core.i18n import current_locale
 from core.page_forms import current_organization_of_user, page_role_required, show_errors
+from core.paging import page_number
 from core.schemas import page_of
 from events import claims, covering, factor_sets, neutralize, views
 from events.factors import ACTIVITY_UNITS
@@ -31,7 +32,7 @@ PER_PAGE = 20
 @page_role_required("buyer")
 def claims_list():
     organization = current_organization_of_user()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     found = page_of(claims.claims_of(organization), page, PER_PAGE, db.session)
     rows = [views.claim_view(claim) for claim in found["items"]]
     return render_template("events/claims.html", claims=rows, found=found)

@@ -19,6 +19,7 @@ from core.db import db, transaction
 from core.errors import DomainError, NotFound
 from core.formatting import format_tonnes
 from core.page_forms import current_organization_of_user, page_role_required, show_errors
+from core.paging import page_number
 from core.schemas import page_of
 from events import covering, hosting, listing, neutralize, views
 from events.claim_pages import factor_rows
@@ -42,7 +43,7 @@ def event_list():
     status = request.args.get("status") or None
     if status not in (None, *CLAIM_STATUSES):
         status = None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     found = page_of(listing.search_events(current_organization_of_user(), status=status),
                     page, PER_PAGE, db.session)
     rows = [views.event_view(event) for event in found["items"]]

@@ -5,6 +5,7 @@ linking to its public page with the disclosure."""
 from flask import Blueprint, render_template, request
 
 from core.db import db
+from core.paging import page_number
 from core.schemas import page_of
 from events import listing, views
 
@@ -15,7 +16,7 @@ PER_PAGE = 20
 @bp.get("/registry/events")
 def public_event_list():
     q = (request.args.get("q") or "").strip()[:200] or None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     found = page_of(listing.public_events(q), page, PER_PAGE, db.session)
     rows = [views.event_view(event) for event in found["items"]]
     return render_template("events/public_events.html", found=found, events=rows, q=q)

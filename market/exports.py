@@ -3,6 +3,8 @@ collection, with a stable English key (the API's header) and a label (the page's
 in the reader's language). Values are what the API returns: integer kilograms, ISO
 moments, codes; the page export shows tonnes, Beijing time and labels instead."""
 
+from decimal import Decimal
+
 from flask import g
 from flask_babel import gettext as _, lazy_gettext as _l
 
@@ -31,10 +33,11 @@ def _label_once(kind: str, code) -> str:
     return cache[key]
 
 
-def _plain_tonnes(kg: int) -> str:
-    """``12500`` → ``12.500``: tonnes with three decimals, no grouping (a spreadsheet reads
-    it as a number)."""
-    return f"{kg // 1000}.{kg % 1000:03d}"
+def _plain_tonnes(kg: int) -> Decimal:
+    """``12500`` → ``Decimal("12.500")``: tonnes with three decimals, exact. CSV writes
+    ``12.500`` (no grouping, so a spreadsheet reads it as a number); XLSX writes a number
+    cell shown with three decimals (``core.exports``), not text that cannot be summed."""
+    return Decimal(kg).scaleb(-3)
 
 
 # (API key, page label, API value, page value)

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.fields import DateField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 from core.form_fields import TonnesField
 from core.labels import label
@@ -111,6 +111,12 @@ class RegistrySearchForm(FlaskForm):
                 data[name] = data[short]
         super().__init__(data, **kwargs)
         self.purpose.choices = [("", _l("All"))] + [(p, label("purpose", p)) for p in PURPOSES]
+
+    def validate_date_to(self, field):
+        """A range that ends before it starts is refused beside "Retired until" (as the
+        API's ``to``), not answered with an empty list that looks like a real result."""
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end must not be before the start."))
 
     def filters(self) -> dict:
         """The search as ``search_retirements`` keywords (empty fields left out)."""

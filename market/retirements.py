@@ -129,8 +129,18 @@ def parse_serial(text: str) -> tuple[str, int]:
 
 
 def china_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The UTC instants at which a Beijing calendar day starts and the next one starts."""
-    start = datetime.combine(day, time.min, tzinfo=CHINA).astimezone(timezone.utc)
+    """The UTC instants at which a Beijing calendar day starts and the next one starts.
+
+    0001-01-01 starts in Beijing eight hours before the first instant a ``datetime`` can
+    hold in UTC; its start is clamped to that instant (a filter ``from=0001-01-01`` then
+    means "from the beginning", not a 500).
+    """
+    try:
+        start = datetime.combine(day, time.min, tzinfo=CHINA).astimezone(timezone.utc)
+    except OverflowError:
+        start = datetime.min.replace(tzinfo=timezone.utc)
+        next_day = datetime.combine(day + timedelta(days=1), time.min, tzinfo=CHINA)
+        return start, next_day.astimezone(timezone.utc)
     return start, start + timedelta(days=1)
 
 

@@ -9,6 +9,7 @@ from core import clock
 from core.db import db, transaction
 from core.errors import DomainError
 from core.page_forms import current_organization_of_user, page_role_required, show_errors
+from core.paging import page_number
 from core.schemas import page_of
 from market import administration, order_flow, orders
 from market.admin_forms import OrderFilterForm, ReleaseForm
@@ -25,7 +26,7 @@ def _orders_page(release_forms=None, status=200, refusal=None):
         filters = form.filters()
         params = {key: (value.isoformat() if hasattr(value, "isoformat") else value)
                   for key, value in filters.items() if value is not None}
-        page = max(request.args.get("page", 1, type=int) or 1, 1)
+        page = page_number()
         found = page_of(administration.search_orders_for_admin(admin, **filters), page,
                         PER_PAGE, db.session)
     else:

@@ -12,6 +12,7 @@ from core.errors import DomainError
 from core.formatting import format_tonnes
 from core.labels import label
 from core.page_forms import current_organization_of_user, page_role_required, show_errors
+from core.paging import page_number
 from core.schemas import page_of
 from market import administration, audit, issuance, issuance_checks
 from market.admin_forms import MethodologyForm, MethodologyStatusForm
@@ -25,7 +26,7 @@ PER_PAGE = 25
 @bp.get("/admin/issuance")
 @page_role_required("registry_admin")
 def issuance_list():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     found = page_of(administration.verified_requests(), page, PER_PAGE, db.session)
     names = administration.organization_names(r.seller_id for r in found["items"])
     return render_template("market/admin/issuance.html", found=found, seller_names=names)

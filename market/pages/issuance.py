@@ -10,6 +10,7 @@ from core import workspace
 from core.db import db, transaction
 from core.errors import DomainError
 from core.page_forms import current_organization_of_user, page_role_required, show_errors
+from core.paging import page_number
 from core.schemas import page_of
 from market import evidence, holdings, issuance, issuance_checks, listings, lots
 from market.models.issuance import REQUEST_STATUSES
@@ -42,7 +43,7 @@ def _requests_page(form=None, status=200):
     wanted = request.args.get("status") or None
     if wanted not in (None, *REQUEST_STATUSES):
         wanted = None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     found = page_of(issuance.search_requests(organization, status=wanted), page, PER_PAGE,
                     db.session)
     return render_template(

@@ -10,6 +10,7 @@ from core import clock
 from core.db import db, transaction
 from core.errors import DomainError
 from core.page_forms import current_organization_of_user, page_role_required
+from core.paging import page_number
 from core.schemas import page_of
 from market import order_flow, orders
 from market.models import Retirement
@@ -39,7 +40,7 @@ def order_list():
     status = request.args.get("status") or None
     if status not in (None, *ORDER_STATUSES):
         status = None
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number()
     found = page_of(orders.search_orders(current_organization_of_user(), status=status),
                     max(page, 1), PER_PAGE, db.session)
     return render_template("market/orders.html", found=found, status=status,

@@ -48,18 +48,20 @@ def registry():
     after = request.args.get("after") or None
     fmt = request.args.get("format")
     result = {"items": [], "total": 0, "next": None}
+    refused = True  # a refused search shows its errors, not an empty "result"
     if form.validate():
         try:
             stmt = retirements.search_retirements(**form.filters())
             if fmt in FORMATS:
                 return exports.export_retirements(fmt, stmt, for_page=True)
             result = registry_page(stmt, after, PER_PAGE)
+            refused = False
         except DomainError as error:
             show_errors(form, error)
     rows = result["items"]
     args = form.query_args()
     return render_template(
-        "market/registry.html", form=form, retirements=rows, total=result["total"],
+        "market/registry.html", form=form, retirements=rows, total=result["total"], refused=refused,
         total_capped=result.get("total_capped", False),
         searched=bool(args), continued=bool(after),
         serials={r.id: retirements.serials_of(r) for r in rows},

@@ -277,6 +277,11 @@ class RetirementArgs(PageArgs):
     after = fields.String(validate=validate.Length(max=40))
     format = fields.String(validate=validate.OneOf(EXPORT_FORMATS))
 
+    @validates_schema
+    def _range_in_order(self, data, **kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise ValidationError(_("The end must not be before the start."), "to")
+
 
 class RetirementPage(BaseSchema):
     """The list envelope of API.md, plus ``next``: the ``after`` cursor of the next page
