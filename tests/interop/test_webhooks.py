@@ -167,3 +167,22 @@ def test_a_host_with_a_space_is_not_a_url(client):
                            json={"url": "http://hooks .example/in", "types": []})
     assert response.status_code == 422
     assert response.json["errors"]["url"]
+
+
+def test_the_delivery_session_checks_the_address_it_connects_to(app):
+    """The check before each send resolves the name once; the connection resolves it
+    again (DNS rebinding). The session checks the address it actually connected to: the
+    receiver on 127.0.0.1 is reached only while private hosts are allowed, and nothing
+    arrives when they are not."""
+    import requests
+
+    from interop.guarded_http import guarded_session
+
+    with Receiver() as receiver, guarded_session() as http:
+        assert http.post(receiver.url, data=b"{}", timeout=(3, 3)).status_code == 200
+        app.config["WEBHOOK_ALLOW_PRIVATE_HOSTS"] = False
+        with pytest.raises(requests.ConnectionError,
+                           match="refused destination address 127.0.0.1"):
+            http.post(receiver.url.replace("127.0.0.1", "localhost"), data=b"{}",
+                      timeout=(3, 3))
+        assert len(receiver.received) == 1
