@@ -12,15 +12,14 @@ field.
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 
 from core import clock
 from core.db import db
-from core.errors import NotFound
 from core.labels import bilingual_label
 from core.models import Organization
 from interop.describe import describe_registry
 from interop.gate import claim_check_of
+from market.lots import get_lot_by_code
 from market.models import Lot, Retirement, SerialBlock
 
 UNIT = "kgCO2e"
@@ -142,10 +141,9 @@ def _unit(lot, block, owners: dict, retirement) -> dict:
 
 
 def export_lot(lot_code: str) -> dict:
-    """The CDOP documents of one lot; NotFound for an unknown code."""
-    lot = db.session.execute(sa.select(Lot).where(Lot.code == lot_code)).scalar_one_or_none()
-    if lot is None:
-        raise NotFound(_("No such lot."))
+    """The CDOP documents of one lot (its code in any case, as the lot pages take it);
+    NotFound for an unknown code."""
+    lot = get_lot_by_code(lot_code)
     blocks = db.session.execute(sa.select(SerialBlock).where(SerialBlock.lot_id == lot.id)
                                 .order_by(SerialBlock.serial_start)).scalars().all()
     owners = dict(db.session.execute(sa.select(Organization.id, Organization.name).where(

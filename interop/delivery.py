@@ -29,6 +29,7 @@ from core import clock
 from core.db import db, is_postgresql, transaction
 from interop import feed
 from interop.feed_models import FeedEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from interop.guarded_http import guarded_session
 from interop.webhooks import check_destination
 
 MAX_ATTEMPTS = 8
@@ -150,12 +151,12 @@ def deliver_pending(*, endpoints: int = 50, batch: int = BATCH, workers: int = 1
     if not claimed:
         return 0
     if workers <= 1:
-        with requests.Session() as http:
+        with guarded_session() as http:
             return sum(_deliver_endpoint(endpoint_id, batch, http) for endpoint_id in claimed)
     app = current_app._get_current_object()
 
     def work(endpoint_id: int) -> int:
-        with app.app_context(), requests.Session() as http:
+        with app.app_context(), guarded_session() as http:
             try:
                 return _deliver_endpoint(endpoint_id, batch, http)
             finally:

@@ -17,11 +17,11 @@ from certificates import keys
 from certificates.credentials import iso
 from core import clock
 from core.db import db, is_postgresql
-from core.errors import Conflict, NotFound
+from core.errors import Conflict
 from interop import claim_checks, scopes
 from interop.models import ClaimCheck
 from interop.peers import list_peers
-from market.models import Lot
+from market.lots import get_lot_by_code
 
 
 GATE_LOCK_KEY = 7_420_015  # arbitrary, stable: pg_advisory_xact_lock of the double-claim gate
@@ -128,8 +128,5 @@ def claim_check_of(lot_id: int) -> dict | None:
 
 
 def claim_check_of_code(lot_code: str) -> dict | None:
-    """The record by lot code; NotFound for an unknown lot."""
-    lot_id = db.session.execute(sa.select(Lot.id).where(Lot.code == lot_code)).scalar()
-    if lot_id is None:
-        raise NotFound(_("No such lot."))
-    return claim_check_of(lot_id)
+    """The record by lot code (any case); NotFound for an unknown lot."""
+    return claim_check_of(get_lot_by_code(lot_code).id)

@@ -91,6 +91,13 @@ class ScopeIn(BaseSchema):
     period_end = fields.Date(required=True)
     records_root = fields.String(allow_none=True, validate=SHA256_HEX)
 
+    @validates_schema
+    def _ordered(self, data, **kwargs):
+        # A reversed period overlaps nothing: the signed answer would say "no conflicts".
+        if data.get("period_start") and data.get("period_end") \
+                and data["period_end"] < data["period_start"]:
+            raise ValidationError(N_("The end must not be before the start."), "period_end")
+
 
 class ClaimCheckIn(BaseSchema):
     scope = fields.Nested(ScopeIn, required=True)
@@ -116,7 +123,8 @@ class RangeIn(BaseSchema):
     @validates_schema
     def _ordered(self, data, **kwargs):
         if data.get("serial_end", 0) < data.get("serial_start", 0):
-            raise ValidationError(N_("The end must not be before the start."), "serial_end")
+            raise ValidationError(N_("The last serial must not be before the first."),
+                                  "serial_end")
 
 
 class StatementIn(BaseSchema):

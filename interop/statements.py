@@ -16,10 +16,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core.db import db
-from core.errors import Invalid
+from core.errors import Invalid, NotFound
 from core.models import Organization
 from interop.signing import sign_credential
-from market.models import LedgerEntry, Lot, Retirement, SerialBlock
+from market.lots import get_lot_by_code
+from market.models import LedgerEntry, Retirement, SerialBlock
 from tlog import checkpoints
 
 STATEMENT_TYPE = "UnitStatusStatement"
@@ -56,10 +57,12 @@ def _piece(block, start, end, holders, retirements) -> dict:
 
 
 def describe_range(index: int, lot_code: str, start: int, end: int) -> dict:
-    """The pieces of one asked range, lowest serials first."""
+    """The pieces of one asked range, lowest serials first; the lot code in any case
+    (``lot_code`` echoes it as asked, the pieces are the lot's)."""
     entry = {"lot_code": lot_code, "serial_start": start, "serial_end": end}
-    lot = db.session.execute(sa.select(Lot).where(Lot.code == lot_code)).scalar_one_or_none()
-    if lot is None:
+    try:
+        lot = get_lot_by_code(lot_code)
+    except NotFound:
         return {**entry, "lot_found": False, "pieces": []}
     blocks = db.session.execute(sa.select(SerialBlock).where(
         SerialBlock.lot_id == lot.id, SerialBlock.serial_start <= end,

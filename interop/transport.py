@@ -8,6 +8,7 @@ process (tests, the benchmark, two registries on one machine). The app's
 """
 
 import json as jsonlib
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -42,8 +43,11 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class HttpTransport:
-    """Real HTTP(S): ``timeout`` seconds per call, at most ``max_bytes`` of answer read,
-    redirects not followed."""
+    """Real HTTP(S): ``timeout`` seconds per call in all (a peer that answers a byte at a
+    time is cut off when they have passed, not only one that stays silent), at most
+    ``max_bytes`` of answer read, redirects not followed."""
+
+    CHUNK = 64 * 1024
 
     def __init__(self, timeout: float = 5, max_bytes: int = 1024 * 1024):
         self.timeout, self.max_bytes = timeout, max_bytes
@@ -55,19 +59,26 @@ class HttpTransport:
         req = urllib.request.Request(url, data=_payload(json), method=method, headers={
             "Accept": "application/json", "Content-Type": "application/json",
             **(headers or {})})
+        deadline = time.monotonic() + self.timeout
         try:
             with self.opener.open(req, timeout=self.timeout) as response:  # noqa: S310
-                return PeerResponse(response.status, self._read(response))
+                return PeerResponse(response.status, self._read(response, deadline))
         except urllib.error.HTTPError as error:
-            return PeerResponse(error.code, self._read(error))
+            return PeerResponse(error.code, self._read(error, deadline))
         except (urllib.error.URLError, OSError, ValueError) as error:
             raise PeerUnreachable(str(error)) from error
 
-    def _read(self, stream) -> bytes:
-        body = stream.read(self.max_bytes + 1)
-        if len(body) > self.max_bytes:
-            raise PeerUnreachable(f"answer larger than {self.max_bytes} bytes")
-        return body
+    def _read(self, stream, deadline: float) -> bytes:
+        body = bytearray()
+        while len(body) <= self.max_bytes:
+            if time.monotonic() > deadline:
+                raise PeerUnreachable(f"no complete answer within {self.timeout} seconds")
+            read = getattr(stream, "read1", stream.read)
+            chunk = read(min(self.CHUNK, self.max_bytes + 1 - len(body)))
+            if not chunk:
+                return bytes(body)
+            body += chunk
+        raise PeerUnreachable(f"answer larger than {self.max_bytes} bytes")
 
 
 class WsgiTransport:

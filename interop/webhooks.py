@@ -15,6 +15,7 @@ when registered, if given as an address) unless ``WEBHOOK_ALLOW_PRIVATE_HOSTS`` 
 import base64
 import ipaddress
 import json
+import re
 import secrets
 import socket
 from urllib.parse import urlsplit
@@ -43,13 +44,35 @@ def _url_problem(url: str) -> str | None:
         return _("Must be an http or https URL.")
     if parts.username or parts.password:
         return _("Must not carry a user name or password.")
-    try:
-        address = ipaddress.ip_address(parts.hostname)
-    except ValueError:
-        return None
-    if not is_allowed_address(address):
+    host = parts.hostname
+    address = _literal_address(host)
+    if address is not None:
+        if not is_allowed_address(address):
+            return _("Must be a public address.")
+    elif not HOST_NAME.fullmatch(host):
+        return _("Must be an http or https URL.")
+    elif (host == "localhost" or host.endswith(".localhost")) \
+            and not current_app.config.get("WEBHOOK_ALLOW_PRIVATE_HOSTS"):
         return _("Must be a public address.")
     return None
+
+
+#: A host name as URLs carry it (letters, digits, hyphens, dots, underscores; IDNs
+#: already in any script are left to the resolver) — no spaces or other separators.
+HOST_NAME = re.compile(r"[^\s/\\@?#%]+")
+
+
+def _literal_address(host: str):
+    """The address a host written as an IP literal denotes, in any form the resolver
+    accepts (``127.1``, ``2130706433``, ``0x7f000001`` are all 127.0.0.1); None for a name."""
+    try:
+        return ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        pass
+    try:
+        return ipaddress.ip_address(socket.inet_aton(host))
+    except OSError:
+        return None
 
 
 def is_allowed_address(address) -> bool:

@@ -17,6 +17,7 @@ the peer it names; the checkpoint endpoint then serves it (tlog.checkpoints hook
 
 import base64
 import logging
+import re
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -33,6 +34,9 @@ from tlog import cosignature, merkle, signed_note
 from tlog.models import Checkpoint
 
 log = logging.getLogger("registry.interop.witness")
+#: The largest tree size a checkpoint may name: what a BIGINT column holds.
+MAX_TREE_SIZE = 2**63 - 1
+TREE_SIZE = re.compile(r"0|[1-9][0-9]{0,18}")
 
 
 class SplitViewRefused(Conflict):
@@ -72,6 +76,8 @@ def open_peer_checkpoint(peer: Peer, note: str) -> tuple[str, int, bytes]:
             note, log_info["key_name"], _key(peer.log_public_key))
     except (ValueError, KeyError, TypeError) as error:
         raise PeerLogError(f"checkpoint of {peer.api_base} rejected: {error}") from error
+    if size > MAX_TREE_SIZE:
+        raise PeerLogError(f"checkpoint of {peer.api_base} claims {size} entries")
     if origin != log_info["origin"]:
         raise PeerLogError(f"checkpoint origin {origin!r} is not {log_info['origin']!r}")
     return origin, size, root
@@ -182,14 +188,21 @@ def accept_cosignature(note: str, line: str) -> Cosignature:
     Invalid (422) when the note is not one of our checkpoints, or the line is not a valid
     cosignature by a pinned peer's witness; NotFound (404) for a size never signed here.
     """
+    problems = {}
     try:
         name = cosignature.parse_line(line)[0]
+    except ValueError:
+        problems["cosignature"] = [_("Not a C2SP cosignature line.")]
+    try:
         body = cosignature.note_body(note)
-    except ValueError as error:
-        raise Invalid(_("Not a cosignature of a checkpoint."),
-                      {"cosignature": [str(error)]}) from None
+    except ValueError:
+        problems["checkpoint"] = [_("Not a signed checkpoint note.")]
+    if problems:
+        raise Invalid(_("Not a cosignature of a checkpoint."), problems)
     lines = body[:-1].split("\n")
-    size = int(lines[1]) if len(lines) >= 3 and lines[1].isdigit() else None
+    # ASCII digits only, and a size the database can hold (a 30-digit size was a 500).
+    size = int(lines[1]) if len(lines) >= 3 and TREE_SIZE.fullmatch(lines[1]) else None
+    size = size if size is not None and size <= MAX_TREE_SIZE else None
     own = db.session.execute(sa.select(Checkpoint).where(Checkpoint.tree_size == size)).scalar() \
         if size is not None else None
     if own is None:

@@ -133,9 +133,23 @@ def _load_state(path: Path | None) -> dict | None:
 
 def _save_state(path: Path, key_name: str, public_key: str, note: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"key_name": key_name, "public_key": public_key,
-                               "checkpoint": note}, indent=2) + "\n", "utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps({"key_name": key_name, "public_key": public_key,
+                                   "checkpoint": note}, indent=2) + "\n", "utf-8")
+        os.replace(tmp, path)
+    except OSError as error:
+        raise Unreadable(f"state file {path} cannot be written: {error}") from error
+
+
+def _count(text: str) -> int:
+    """argparse type of ``--witnesses``: a whole number, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
+    return value
 
 
 def _check_previous(api, previous: dict, key, size: int, root: bytes, store) -> int:
@@ -222,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="the registry's public origin, e.g. https://registry.example")
     parser.add_argument("--state", type=Path,
                         help="JSON file keeping the last verified checkpoint between runs")
-    parser.add_argument("--witnesses", type=int, default=0, metavar="N",
+    parser.add_argument("--witnesses", type=_count, default=0, metavar="N",
                         help="require valid cosignatures from at least N known witnesses")
     parser.add_argument("--witness", action="append", default=[], metavar="NAME=KEY",
                         help="a known witness: its name and base64 Ed25519 public key")

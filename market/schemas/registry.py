@@ -40,7 +40,10 @@ class MethodologyOut(BaseSchema):
     status = fields.String(validate=validate.OneOf(METHODOLOGY_STATUSES))
 
 
-REGION_CODE = validate.Regexp(r"^[0-9]{6}\Z", error=N_("A six-digit GB/T 2260 region code, such as 220000."))
+#: Six digits whose first two name a province-level division (GB/T 2260: 11–15, 21–23,
+#: 31–37, 41–46, 50–54, 61–65, 71, 81, 82); 000000 or 990000 would match no region at all,
+#: so a claim scope naming them would never conflict with anything.
+REGION_CODE = validate.Regexp(r"^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])[0-9]{4}\Z", error=N_("A six-digit GB/T 2260 region code, such as 220000."))
 SHA256_HEX = validate.Regexp(r"^[0-9a-fA-F]{64}\Z", error=N_("A SHA-256 hash: 64 hexadecimal characters."))
 MAX_RECORD_HASHES = 10_000
 

@@ -87,3 +87,25 @@ def test_cdop_export_of_an_unknown_lot_is_404(client):
 def test_the_gate_record_travels_in_the_export(client, exported):
     code, body = exported
     assert body["issuances"]["issuance"]["issuance"][0]["x-tanhui-claim-check"] is None
+
+
+def test_a_fully_retired_lot_exports_valid_cdop_by_its_code_in_any_case(client):
+    """An outside registry may type the code in lower case (the lot pages accept it); a lot
+    whose every unit is retired still exports documents the CDOP schemas accept."""
+    seller = make_org("seller", name="长春地铁集团")
+    lot_id = make_lot(seller, 500)
+    assert client.post("/api/v1/retirements", headers=seller.headers, json={
+        "purpose": "voluntary", "beneficiary_name": "李四", "quantity_kg": 500,
+        "lot_id": lot_id}).status_code == 201
+    code = client.get(f"/api/v1/lots/{lot_id}").json["code"]
+    response = client.get(f"/api/v1/exports/cdop/lots/{code.lower()}")
+    assert response.status_code == 200, response.json
+    body = response.json
+    assert body == client.get(f"/api/v1/exports/cdop/lots/{code}").json
+    assert_valid("Project_Approach_Details", body["project_approach_details"])
+    assert_valid("Issuances", body["issuances"])
+    for unit in body["units"]:
+        assert_valid("Unit_Description", unit)
+    assert [u["unit"]["x-tanhui-state"] for u in body["units"]] == ["retired"]
+    claim = client.get(f"/api/v1/interop/claim-checks/lots/{code.lower()}")
+    assert claim.status_code == 200 and claim.json["claim_check"] is None

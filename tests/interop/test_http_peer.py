@@ -30,3 +30,48 @@ def test_pinning_an_address_where_nothing_listens_is_422(app, client, admin, htt
                            json={"api_base": "http://127.0.0.1:9/api/v1"})
     assert response.status_code == 422
     assert "api_base" in response.json["errors"]
+
+
+def test_a_peer_that_answers_a_byte_at_a_time_is_cut_off_at_the_timeout(app, client, admin):
+    """The timeout bounds the whole answer, not each read: a peer dripping one byte every
+    0.2 s (each read well inside the timeout) must not hold the administrator's request."""
+    import socket
+    import threading
+    import time
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{")
+                for _ in range(100):
+                    if stop.is_set():
+                        break
+                    try:
+                        conn.sendall(b" ")
+                    except OSError:
+                        break
+                    time.sleep(0.2)
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    app.config.update(PEER_TRANSPORT=None, PEER_TIMEOUT_SECONDS=1)
+    try:
+        started = time.monotonic()
+        response = client.post("/api/v1/interop/peers", headers=admin.headers, json={
+            "api_base": f"http://127.0.0.1:{listener.getsockname()[1]}/api/v1"})
+        elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(timeout=5)
+    assert response.status_code == 422
+    assert response.json["errors"]["api_base"] == ["该地址没有登记簿应答。"]
+    assert elapsed < 4

@@ -84,3 +84,14 @@ def test_statement_requests_are_bounded(client, mixed_lot):
         response = client.post("/api/v1/interop/statements", json=body)
         assert response.status_code == 422, body
         assert response.json["code"] == "validation_error"
+
+
+def test_statement_finds_a_lot_by_its_code_in_any_case(client, mixed_lot):
+    lot_code, _ = mixed_lot
+    response = client.post("/api/v1/interop/statements", json={"ranges": [
+        {"lot_code": lot_code.lower(), "serial_start": 301, "serial_end": 400}]})
+    assert response.status_code == 200, response.json
+    [described] = response.json["credentialSubject"]["ranges"]
+    assert described["lot_found"] is True
+    assert [(p["serial_start"], p["serial_end"], p["state"]) for p in described["pieces"]] \
+        == [(301, 400, "retired")]

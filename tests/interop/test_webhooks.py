@@ -111,7 +111,10 @@ def test_private_destinations_are_refused_unless_allowed(client, app):
     response = client.post("/api/v1/webhook-endpoints", headers=buyer.headers,
                            json={"url": "http://127.0.0.1:9/hook", "types": []})
     assert response.status_code == 422
-    hook = _register(client, buyer, "http://localhost:9/hook")  # a name: checked on send
+    # A name is checked again on every send (its addresses may change after registration).
+    app.config["WEBHOOK_ALLOW_PRIVATE_HOSTS"] = True
+    hook = _register(client, buyer, "http://localhost:9/hook")
+    app.config["WEBHOOK_ALLOW_PRIVATE_HOSTS"] = False
     seller = make_org("seller")
     give(seller, buyer, make_lot(seller, 100), 100)
     assert delivery.deliver_until_idle() == 0
@@ -141,3 +144,45 @@ def test_flask_interop_deliver_sends_what_is_due(client, runner):
 def test_the_scheduler_knows_the_delivery_and_witness_jobs(app):
     ids = {job["id"] for job in app.extensions["registry_jobs"]}
     assert {"interop.deliver_webhooks", "interop.witness_peers"} <= ids
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.1/hook", "http://2130706433/hook", "http://0x7f000001/hook", "http://0/hook",
+    "http://017700000001/hook", "http://169.254.169.254/latest/meta-data",
+    "http://[::ffff:127.0.0.1]/hook", "http://[fe80::1%25eth0]/hook", "http://localhost/hook",
+    "http://api.localhost/hook", "http://[::1]/hook", "http://10.0.0.1/hook"])
+def test_loopback_and_private_hosts_in_any_spelling_are_refused_when_registered(client, app,
+                                                                                url):
+    """127.0.0.1 spelled as the resolver also reads it (127.1, a single decimal or hex
+    number, 0) used to be registered and only refused at send time."""
+    app.config["WEBHOOK_ALLOW_PRIVATE_HOSTS"] = False
+    response = client.post("/api/v1/webhook-endpoints", headers=make_org("buyer").headers,
+                           json={"url": url, "types": []})
+    assert response.status_code == 422, response.json
+    assert response.json["errors"]["url"] == ["必须是公网地址。"]
+
+
+def test_a_host_with_a_space_is_not_a_url(client):
+    response = client.post("/api/v1/webhook-endpoints", headers=make_org("buyer").headers,
+                           json={"url": "http://hooks .example/in", "types": []})
+    assert response.status_code == 422
+    assert response.json["errors"]["url"]
+
+
+def test_the_delivery_session_checks_the_address_it_connects_to(app):
+    """The check before each send resolves the name once; the connection resolves it
+    again (DNS rebinding). The session checks the address it actually connected to: the
+    receiver on 127.0.0.1 is reached only while private hosts are allowed, and nothing
+    arrives when they are not."""
+    import requests
+
+    from interop.guarded_http import guarded_session
+
+    with Receiver() as receiver, guarded_session() as http:
+        assert http.post(receiver.url, data=b"{}", timeout=(3, 3)).status_code == 200
+        app.config["WEBHOOK_ALLOW_PRIVATE_HOSTS"] = False
+        with pytest.raises(requests.ConnectionError,
+                           match="refused destination address 127.0.0.1"):
+            http.post(receiver.url.replace("127.0.0.1", "localhost"), data=b"{}",
+                      timeout=(3, 3))
+        assert len(receiver.received) == 1

@@ -136,3 +136,30 @@ def test_a_checkpoint_url_outside_the_peers_origin_is_not_fetched(client, peer_a
         outcome = witness.witness_all()
     assert list(outcome.values()) == [
         "refused: https://registry.test/api/v1 describes no checkpoint URL of its own origin"]
+
+
+@pytest.mark.parametrize("size", ["9" * 30, "9" * 5000, "٣", "-1", "09"])
+def test_a_cosigned_note_with_an_absurd_tree_size_is_404_not_500(client, size):
+    """The size line of a posted note was int()-ed as it came: 30 digits overflowed the
+    database column and 5,000 digits overflowed int() — both 500s."""
+    _grow()
+    with transaction():
+        note = checkpoints.latest_checkpoint().note
+    origin = note.split("\n", 1)[0]
+    line = cosignature.cosign(cosignature.note_body(note), "stranger.test/witness",
+                              Ed25519PrivateKey.generate(), 1)
+    response = client.post("/api/v1/transparency/cosignatures", json={
+        "checkpoint": f"{origin}\n{size}\nAAAA\n\n— x AAAA\n", "cosignature": line})
+    assert response.status_code == 404, response.json
+    assert response.json["code"] == "not_found"
+
+
+def test_malformed_cosignatures_are_named_in_the_readers_language(client):
+    response = client.post("/api/v1/transparency/cosignatures", json={
+        "checkpoint": "hello", "cosignature": "garbage"})
+    assert response.status_code == 422
+    assert response.json["errors"] == {"cosignature": ["不是 C2SP 联署签名行。"],
+                                       "checkpoint": ["不是已签名的检查点注记。"]}
+    english = client.post("/api/v1/transparency/cosignatures", json={
+        "checkpoint": "hello", "cosignature": "garbage"}, headers={"Accept-Language": "en"})
+    assert english.json["errors"]["checkpoint"] == ["Not a signed checkpoint note."]

@@ -108,3 +108,18 @@ def test_monitor_rejects_a_checkpoint_the_log_key_did_not_sign(registry, live_se
 def test_monitor_reports_an_unreachable_registry(capsys):
     status, output = run(capsys, "http://127.0.0.1:9")
     assert status == 2 and output.startswith("ERROR: cannot read http://127.0.0.1:9/")
+
+
+def test_a_state_file_that_cannot_be_written_is_an_error_not_a_traceback(registry, live_server,
+                                                                         tmp_path, capsys):
+    state = str(tmp_path / "missing-dir" / "monitor.json")
+    status, output = run(capsys, live_server, "--state", state)
+    assert status == 2 and output.startswith(f"ERROR: state file {state} cannot be written")
+
+
+@pytest.mark.parametrize("count", ["-1", "abc"])
+def test_witnesses_must_be_a_whole_number_of_zero_or_more(count, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        monitor.main(["--witnesses", count, "http://127.0.0.1:9"])
+    assert exit_.value.code == 2
+    assert "is not a whole number of 0 or more" in capsys.readouterr().err
