@@ -10,7 +10,7 @@ import pytest
 from core import clock
 from core.db import transaction
 from e2e.conftest import DESKTOP, PHONE, assert_page_is_usable, new_page, sign_in
-from factories import make_org, make_user
+from factories import make_org, make_peer, make_user
 from interop import inbound
 from interop.inbound_models import PeerReport
 from interop.models import Peer
@@ -24,15 +24,9 @@ PEER_DID = "did:web:registry.liaoning.example"
 def admin_email(app):
     admin = make_org("registry_admin", kind="registry")
     moment = datetime(2026, 11, 30, 2, 15, tzinfo=timezone.utc)
+    peer_id = make_peer(admin, did=PEER_DID, pinned_at=moment)
     with transaction() as session:
-        peer = Peer(
-            did=PEER_DID, api_base="https://registry.liaoning.example/api/v1", region="210000",
-            name_zh="辽宁碳普惠登记簿", name_en="Liaoning Carbon-Inclusion Registry",
-            description={"log": {"origin": "registry.liaoning.example/log"}}, did_document={},
-            did_keys=[], log_public_key="A" * 43 + "=", witness_public_key="B" * 43 + "=",
-            pinned_by_id=admin.id, pinned_at=moment, key_changes=0)
-        session.add(peer)
-        session.flush()
+        peer = session.get(Peer, peer_id)
         inbound.store_subscription(peer, "k" * 43, {"id": 7, "secret": "whsec_x"},
                                    [inbound.RETIRED, "cn.tanhuijilin.certificate.revoked"])
         session.add(PeerReport(
