@@ -10,11 +10,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from core import workspace
-from core.db import transaction
+from core.db import db, transaction
 from core.errors import DomainError
 from core.page_forms import current_organization_of_user, page_role_required, show_errors
 from interop import describe, inbound, peers
 from interop.forms import PeerForm, SubscriptionForm
+from interop.models import Peer
 
 bp = Blueprint("interop_pages", __name__, template_folder="templates")
 
@@ -39,10 +40,7 @@ def _peers_page(form=None, status=200, key_changed=False, subscription_form=None
                            key_changed=key_changed), status
 
 
-def _pinned(peer_id: int):
-    from core.db import db
-    from interop.models import Peer
-
+def _pinned(peer_id: int) -> Peer:
     peer = db.session.get(Peer, peer_id)
     if peer is None:
         abort(404)
