@@ -15,9 +15,10 @@ case leaves nothing to deliver. A job then takes the rows in three short steps:
    time, or back to ``pending`` with the error and the next attempt after an exponential
    backoff — ``failed`` for good after ``max_attempts``.
 
-Nothing here knows what a row carries: ``core.mail`` keeps e-mail in it, and any later
-delivery (a change feed's webhooks) can reuse ``DeliveryState`` and these functions with a
-table of its own.
+Nothing here knows what a row carries: ``core.mail`` keeps e-mail in it. The change
+feed's webhooks (``interop.delivery``) share ``backoff`` and ``after_failure`` but not
+``claim``: they must arrive in order per endpoint, so they lease the endpoint, not the row
+(docs/architecture.md, "Two outboxes").
 """
 
 from datetime import datetime, timedelta
@@ -47,9 +48,22 @@ class DeliveryState:
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-def backoff(attempts: int) -> timedelta:
-    """Wait before attempt ``attempts + 1``: 1, 2, 4, 8 … minutes, at most 6 hours."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+def backoff(attempts: int, *, first: timedelta = FIRST_RETRY, factor: int = 2,
+            longest: timedelta = LONGEST_RETRY) -> timedelta:
+    """Wait before attempt ``attempts + 1``: ``first`` × ``factor``^(attempts − 1), at most
+    ``longest`` — by default 1, 2, 4, 8 … minutes, at most 6 hours (the mail outbox); the
+    webhook outbox passes its own schedule (``interop.delivery``)."""
+    return min(first * factor ** min(max(attempts - 1, 0), 16), longest)  # 16: no overflow
+
+
+def after_failure(attempts: int, *, max_attempts: int, now: datetime,
+                  schedule: dict | None = None) -> dict:
+    """The columns a failed attempt sets, ``attempts`` counting it: ``{"status":
+    "failed"}`` after ``max_attempts``, else ``{"next_attempt_at": now + backoff}``
+    (``schedule``: ``backoff``'s keyword arguments)."""
+    if attempts >= max_attempts:
+        return {"status": "failed"}
+    return {"next_attempt_at": now + backoff(attempts, **(schedule or {}))}
 
 
 def claim(model, *, limit: int, lease: timedelta) -> list:
@@ -86,10 +100,9 @@ def record_failure(model, row_id: int, error: str, *, max_attempts: int) -> None
     (status ``failed``, kept with its last error for the operator)."""
     row = _locked(model, row_id)
     row.last_error = error[:ERROR_LENGTH]
-    if row.attempts >= max_attempts:
-        row.status = "failed"
-    else:
-        row.next_attempt_at = clock.now() + backoff(row.attempts)
+    for column, value in after_failure(row.attempts, max_attempts=max_attempts,
+                                       now=clock.now()).items():
+        setattr(row, column, value)
     db.session.flush()
 
 

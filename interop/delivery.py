@@ -9,7 +9,9 @@ leaves the deliveries pending and they are sent again (at least once: receivers
 deduplicate by ``webhook-id``).
 
 Failures back off exponentially: 5 s, 20 s, 80 s … (×4, at most 10 h); after
-``MAX_ATTEMPTS`` a delivery is marked failed and the endpoint moves on to the next.
+``MAX_ATTEMPTS`` a delivery is marked failed and the endpoint moves on to the next
+(``core.outbox.backoff`` / ``after_failure``, shared with the mail outbox; the claim is
+this module's own, per endpoint: docs/architecture.md, "Two outboxes").
 Headers follow the Standard Webhooks spec: ``webhook-id`` (the CloudEvent id),
 ``webhook-timestamp`` (Unix seconds, wall clock) and ``webhook-signature``
 (``v1,`` + base64 HMAC-SHA256 of ``id.timestamp.body`` with the endpoint's secret).
@@ -25,7 +27,7 @@ import sqlalchemy as sa
 from flask import current_app
 from standardwebhooks.webhooks import Webhook
 
-from core import clock
+from core import clock, outbox
 from core.db import db, is_postgresql, transaction
 from interop import feed
 from interop.feed_models import FeedEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -40,9 +42,12 @@ TIMEOUT = (3.05, 10)  # connect, read (seconds)
 BATCH = 100
 
 
+SCHEDULE = {"first": FIRST_BACKOFF, "factor": 4, "longest": MAX_BACKOFF}
+
+
 def backoff(attempts: int) -> timedelta:
     """Wait after the ``attempts``-th failed attempt: 5 s × 4^(attempts-1), ≤ 10 h."""
-    return min(FIRST_BACKOFF * 4 ** min(attempts - 1, 16), MAX_BACKOFF)
+    return outbox.backoff(attempts, **SCHEDULE)
 
 
 def _claim(limit: int) -> list[int]:
@@ -132,11 +137,8 @@ def _deliver_endpoint(endpoint_id: int, batch: int, http: requests.Session) -> i
             if error is None:
                 continue
             attempts = known[delivery_id] + 1
-            values = {"attempts": attempts}
-            if attempts >= MAX_ATTEMPTS:
-                values["status"] = "failed"
-            else:
-                values["next_attempt_at"] = now + backoff(attempts)
+            values = {"attempts": attempts, **outbox.after_failure(
+                attempts, max_attempts=MAX_ATTEMPTS, now=now, schedule=SCHEDULE)}
             db.session.execute(sa.update(WebhookDelivery)
                                .where(WebhookDelivery.id == delivery_id).values(**values))
         db.session.execute(sa.update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)

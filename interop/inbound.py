@@ -102,5 +102,30 @@ def reports_of(peer_did: str, limit: int = 50) -> list[PeerReport]:
         .order_by(PeerReport.time.desc(), PeerReport.id.desc()).limit(limit)).scalars())
 
 
+def subscriptions_of(peer_did: str) -> list[PeerSubscription]:
+    """This registry's subscriptions at a peer, oldest first."""
+    return list(db.session.execute(
+        sa.select(PeerSubscription).where(PeerSubscription.peer_did == peer_did)
+        .order_by(PeerSubscription.id)).scalars())
+
+
+def subscribed_types(subscription: PeerSubscription) -> list[str]:
+    """The feed event types (``cn.tanhuijilin.…``) a subscription receives."""
+    return json.loads(subscription.types)
+
+
+def unsubscribe(subscription_id: int) -> PeerSubscription:
+    """Forget a subscription: its inbound URL answers 404 from now on, so the peer's
+    deliveries to it fail and the peer gives up after its retries (the endpoint at the
+    peer is its own, removed by its operator). Reports already received are kept.
+    NotFound (404) for an unknown id."""
+    subscription = db.session.get(PeerSubscription, subscription_id)
+    if subscription is None:
+        raise NotFound(_("No such subscription."))
+    db.session.delete(subscription)
+    db.session.flush()
+    return subscription
+
+
 def peer_by_did(did: str) -> Peer:
     return peers.get_peer_by_did(did)

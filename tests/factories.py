@@ -162,3 +162,26 @@ def sign_in_as(client, org: Actor) -> str:
     response = client.post("/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 303, response.status_code
     return email
+
+
+def make_peer(pinned_by: Actor, *, did: str = "did:web:registry.liaoning.example",
+              pinned_at=None):
+    """A pinned peer row as if fetched from 辽宁 (no network; its keys are placeholders, so
+    nothing it signs verifies): for pages that only show peers."""
+    from datetime import datetime, timezone
+
+    from interop.models import Peer
+
+    host = did.removeprefix("did:web:")
+    with transaction() as session:
+        peer = Peer(
+            did=did, api_base=f"https://{host}/api/v1", region="210000",
+            name_zh="辽宁碳普惠登记簿", name_en="Liaoning Carbon-Inclusion Registry",
+            description={"log": {"origin": f"{host}/log"}}, did_document={},
+            did_keys=[], log_public_key="A" * 43 + "=", witness_public_key="B" * 43 + "=",
+            pinned_by_id=pinned_by.id,
+            pinned_at=pinned_at or datetime(2026, 11, 30, 2, 15, tzinfo=timezone.utc),
+            key_changes=0)
+        session.add(peer)
+        session.flush()
+        return peer.id

@@ -9,9 +9,8 @@ import pytest
 from core import clock
 from core.db import transaction
 from e2e.conftest import DESKTOP, PHONE, assert_page_is_usable, new_page
-from factories import make_org
+from factories import make_org, make_peer
 from interop.inbound_models import PeerReport
-from interop.models import Peer
 from interop.witness_models import WitnessedCheckpoint
 
 pytestmark = pytest.mark.browser
@@ -23,13 +22,8 @@ PEER_DID = "did:web:registry.liaoning.example"
 def reported(app):
     admin = make_org("registry_admin", kind="registry")
     moment = datetime(2026, 11, 30, 2, 15, tzinfo=timezone.utc)
+    make_peer(admin, did=PEER_DID, pinned_at=moment)
     with transaction() as session:
-        session.add(Peer(
-            did=PEER_DID, api_base="https://registry.liaoning.example/api/v1", region="210000",
-            name_zh="辽宁碳普惠登记簿", name_en="Liaoning Carbon-Inclusion Registry",
-            description={"log": {"origin": "registry.liaoning.example/log"}}, did_document={},
-            did_keys=[], log_public_key="A" * 43 + "=", witness_public_key="B" * 43 + "=",
-            pinned_by_id=admin.id, pinned_at=moment, key_changes=0))
         session.add(PeerReport(
             peer_did=PEER_DID, event_id="7d0c6f7e-0000-4000-8000-000000000001",
             type="cn.tanhuijilin.units.retired", subject="LN-2026-TR-BUS-00003/1-12500",

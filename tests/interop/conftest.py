@@ -100,3 +100,22 @@ def http_peer(app, sqlite_template, tmp_path, network):
     thread.join(timeout=10)
     with holder["app"].app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def pinned(client, peer_app, admin):
+    """吉林 (the app) and 辽宁 (peer_app) pin each other; returns 辽宁's witness as
+    {name: public key}."""
+    from factories import make_org
+    from interop import witness_key
+
+    assert client.post("/api/v1/interop/peers", headers=admin.headers,
+                       json={"api_base": PEER_BASE + "/api/v1"}).status_code == 201
+    with peer_app.app_context():
+        peer_admin = make_org("registry_admin", kind="registry", name="辽宁省生态环境厅")
+        response = peer_app.test_client().post(
+            "/api/v1/interop/peers", headers=peer_admin.headers,
+            json={"api_base": "https://registry.test/api/v1"})
+        assert response.status_code == 201, response.json
+        name, key = witness_key.witness_name(), witness_key.load_witness_key().public_key()
+    return {name: key}

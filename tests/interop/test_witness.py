@@ -16,21 +16,6 @@ from tlog.log_key import load_log_key
 PEER_BASE = "https://peer.test"
 
 
-@pytest.fixture
-def pinned(client, peer_app, admin):
-    """吉林 (the app) and 辽宁 (peer_app) pin each other."""
-    assert client.post("/api/v1/interop/peers", headers=admin.headers,
-                       json={"api_base": PEER_BASE + "/api/v1"}).status_code == 201
-    with peer_app.app_context():
-        peer_admin = make_org("registry_admin", kind="registry", name="辽宁省生态环境厅")
-        response = peer_app.test_client().post(
-            "/api/v1/interop/peers", headers=peer_admin.headers,
-            json={"api_base": "https://registry.test/api/v1"})
-        assert response.status_code == 201, response.json
-        name, key = witness_key.witness_name(), witness_key.load_witness_key().public_key()
-    return {name: key}
-
-
 def _grow(kg=1000):
     make_lot(make_org("seller"), kg)
 
