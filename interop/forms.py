@@ -4,9 +4,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import Length
 
-_required = DataRequired(message=_l("This field is required."))
+from core.form_fields import Required
+
+_required = Required(message=_l("This field is required."))  # keeps a parse error
 
 
 class PeerForm(FlaskForm):
