@@ -58,3 +58,23 @@ def test_an_unreadable_price_on_the_listing_form_says_why(client, seller):
     assert response.status_code == 422
     assert "required" not in _errors(response.text, "price")
     assert db.session.scalar(sa.select(sa.func.count(Listing.id))) == 0
+
+
+def test_approving_more_than_claimed_is_told_in_tonnes(client):
+    make_methodology()
+    seller, verifier = make_org("seller"), make_org("verifier")
+    response = client.post("/api/v1/issuance-requests", headers=seller.headers, json={
+        "methodology_code": "TR-METRO", "vintage": 2026, "period_start": "2026-01-01",
+        "period_end": "2026-06-30", "quantity_kg": 1_500, "evidence": {}})
+    assert response.status_code == 201
+    request_id = response.json["id"]
+    assert client.post("/login", data={"email": make_user(verifier), "password": PASSWORD}
+                       ).status_code == 303
+    for lang, message in (("en", "At most the claimed 1.500"), ("zh", "不超过申报量 1.500")):
+        refused = client.post(f"/verification/{request_id}/approve?lang={lang}", data={
+            f"a{request_id}-verified": "999,999", f"a{request_id}-report_ref": "R-1"})
+        assert refused.status_code == 422
+        errors = _errors(refused.text, f"a{request_id}-verified")
+        assert message in errors and "1500" not in errors
+    db.session.expire_all()
+    assert db.session.get(IssuanceRequest, request_id).status == "submitted"
