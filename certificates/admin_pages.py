@@ -50,14 +50,16 @@ def lookup():
 @bp.post("/admin/certificates/<number>/revocation")
 @page_role_required("registry_admin")
 def revoke(number):
-    if certificate_by_number(number) is None:
+    found = certificate_by_number(number)
+    if found is None:
         abort(404)
+    number = found.number  # as the registry writes it, whatever case the address had
     form = RevocationForm()
     if not form.validate_on_submit():
         return _page(number, form, 422)
     try:
         with transaction():
-            service.revoke(number.strip().upper(), form.reason.data.strip())
+            service.revoke(number, form.reason.data.strip())
     except DomainError as error:
         show_errors(form, error)
         return _page(number, form, error.status)

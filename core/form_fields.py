@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField
+from wtforms.validators import DataRequired, StopValidation
 from wtforms.widgets import TextInput
 
 from core.schemas import MAX_ID, MAX_KG
@@ -34,6 +35,21 @@ def tonnes_to_kg(text: str) -> int:
     if kg > MAX_KG:
         raise ValueError(_l("Too large."))
     return kg
+
+
+class Required(DataRequired):
+    """``DataRequired`` that keeps why a typed value could not be read.
+
+    WTForms' ``DataRequired`` clears a field's errors when its data is empty, so "-1" in a
+    ``TonnesField`` or "2026-02-30" in a ``DateField`` (whose data is then None) was told
+    "This field is required." — wrong for a person who typed something. This validator
+    stops the chain with the parser's own message instead; an empty or blank field is
+    still "required"."""
+
+    def __call__(self, form, field):
+        if field.process_errors:
+            raise StopValidation()  # the errors already hold the parser's message
+        super().__call__(form, field)
 
 
 class ExactAmountField(Field):

@@ -6,15 +6,15 @@ and ``market.retirements`` check the rules."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
 from core import text
-from core.form_fields import TonnesField
+from core.form_fields import Required, TonnesField
 from core.labels import choices
 from events.forms import ACTIVITY_FIELDS, ActivityField, ActivityInputs
 from events.models import STAGES
 
-_required = DataRequired(message=_l("This field is required."))
+_required = Required(message=_l("This field is required."))  # keeps a parse error
 _date = InputRequired(message=_l("Enter a date."))
 
 

@@ -13,7 +13,9 @@ from decimal import Decimal
 from importlib import resources
 
 from flask_babel import gettext as _
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate
+
+from core.schemas import BaseSchema
 
 BUILTIN_VERSION = "CN-JL-2026.1"
 
@@ -61,9 +63,9 @@ class _StrictBool(fields.Boolean):
         return value
 
 
-class _Strict(Schema):
-    class Meta:
-        unknown = RAISE
+class _Strict(BaseSchema):
+    """Unknown members refused; every string under the text rule (``core.text``): a
+    factor's basis or a description is shown on pages and in claims."""
 
 
 def _text(**kwargs) -> fields.String:

@@ -9,15 +9,15 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, Field, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import TextInput
 
-from core.form_fields import IdSelectField, TonnesField
+from core.form_fields import IdSelectField, Required, TonnesField
 from core.labels import choices
 from events.factors import TRAVEL_MODES
 from events.footprint import MAX_DECIMALS, MAX_QUANTITY
 
-_required = DataRequired(message=_l("This field is required."))
+_required = Required(message=_l("This field is required."))  # keeps a parse error
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 #: Activity inputs shown on the form: (form field, calculator input key, factor source);

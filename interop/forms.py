@@ -7,7 +7,9 @@ from wtforms import BooleanField, PasswordField, SelectMultipleField, StringFiel
 from wtforms.validators import DataRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-_required = DataRequired(message=_l("This field is required."))
+from core.form_fields import Required
+
+_required = Required(message=_l("This field is required."))  # keeps a parse error
 
 
 class PeerForm(FlaskForm):

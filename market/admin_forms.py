@@ -8,12 +8,13 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
+from core.form_fields import Required
 from core.labels import choices
 from market.models.issuance import METHODOLOGY_STATUSES, SCENARIOS
 from market.models.trading import ORDER_STATUSES
 from market.seller_forms import YuanField
 
-_required = DataRequired(message=_l("This field is required."))
+_required = Required(message=_l("This field is required."))  # keeps a parse error
 # WTForms' own refusals come from its own catalogs, which have no plain "zh": say them here.
 BAD_DATE = _l("Not a valid date value.")
 BAD_CHOICE = _l("Not a valid choice.")

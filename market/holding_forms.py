@@ -4,13 +4,13 @@
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
-from core.form_fields import TonnesField
+from core.form_fields import Required, TonnesField
 from core.formatting import NBSP, format_tonnes
 from core.labels import label
 
-_required = DataRequired(message=_l("This field is required."))
+_required = Required(message=_l("This field is required."))  # keeps a parse error
 
 # Purposes a holder retires for from this form. An event's or a case's retirement names
 # its event or case, and is made from that event's or case's own page.

@@ -8,12 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
-from core.form_fields import ExactAmountField, TonnesField
+from core.form_fields import ExactAmountField, Required, TonnesField
 from market.holding_forms import lot_choices
 
-_required = DataRequired(message=_l("This field is required."))
+_required = Required(message=_l("This field is required."))  # keeps a parse error
 YUAN = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$", re.ASCII)
 MAX_FEN_PER_TONNE = 10**10  # ¥100,000,000 per tonne: far beyond any price
 

@@ -3,15 +3,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.form_fields import Required
 from core import text
 from core.credit_code import is_valid_credit_code
 from core.labels import choices
 from core.models import KINDS, ROLES
 
-_required = DataRequired(message=_l("This field is required."))
+_required = Required(message=_l("This field is required."))  # keeps a parse error
 
 
 def _a_name(form, field):

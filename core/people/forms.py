@@ -3,11 +3,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import EqualTo, Length, NumberRange, Optional
 
+from core.form_fields import Required
 from core.people import passwords, tokens
 
-_required = DataRequired(message=_l("This field is required."))
+_required = Required(message=_l("This field is required."))  # keeps a parse error
 
 
 class LoginForm(FlaskForm):

@@ -9,6 +9,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from core import workspace
 from core.db import db, transaction
 from core.errors import DomainError
+from core.formatting import format_tonnes
 from core.page_forms import current_organization_of_user, page_role_required, show_errors
 from core.paging import page_number
 from core.schemas import page_of
@@ -228,7 +229,7 @@ def queue():
 
 
 def _decide(request_id: int, form, key, decision, fields=None):
-    _request_or_404(request_id)
+    claimed = _request_or_404(request_id)
     if not form.validate_on_submit():
         return _queue_page({(key, request_id): form}, 422)
     try:
@@ -237,6 +238,10 @@ def _decide(request_id: int, form, key, decision, fields=None):
                                              **decision())
     except DomainError as error:
         show_errors(form, error, fields)
+        if "verified_kg" in error.errors:
+            # The API's reason counts kilograms; the verifier typed tonnes.
+            form.verified.errors = [_("At most the claimed %(quantity)s.",
+                                      quantity=f"{format_tonnes(claimed.quantity_kg)} {_('t')}")]
         return _queue_page({(key, request_id): form}, error.status)
     return None
 

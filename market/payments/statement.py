@@ -28,12 +28,14 @@ from flask_babel import gettext as _
 from core import text
 from core.db import db
 from core.errors import Conflict, Invalid, NotFound, WrongState
+from core.formatting import format_money
 from core.labels import label
 from market.models import Order, Payment
 from market.payments import bank
 
 MAX_BYTES = 2 * 1024 * 1024  # a month of a busy account is a few hundred kB
 MAX_LINES = 5_000
+MAX_AMOUNT_FEN = 100_000_000_000_00  # ¥100 billion: more is a typo or a hostile file
 COLUMNS = {
     "date": ("date", "交易日期", "日期", "交易时间", "记账日期", "入账日期"),
     "amount": ("amount", "金额", "交易金额", "收入金额", "贷方金额", "贷方发生额"),
@@ -107,7 +109,8 @@ def _header_map(header: list[str]) -> dict[str, int]:
 
 
 def parse_amount(value: str) -> int:
-    """``"1,234.50"`` → ``123450`` fen exactly; ``ValueError`` for anything else."""
+    """``"1,234.50"`` → ``123450`` fen exactly; ``ValueError`` for anything else: no
+    sign, exponent or third decimal, at least ¥0.01 and at most ``MAX_AMOUNT_FEN``."""
     cleaned = value.strip().replace("\u00a0", "").replace(" ", "").lstrip("¥￥")
     if not AMOUNT.match(cleaned):
         raise ValueError(value)
@@ -115,7 +118,7 @@ def parse_amount(value: str) -> int:
         fen = int(Decimal(cleaned.replace(",", "")) * 100)
     except InvalidOperation:
         raise ValueError(value) from None
-    if fen < 1:
+    if not 1 <= fen <= MAX_AMOUNT_FEN:
         raise ValueError(value)
     return fen
 
@@ -208,5 +211,12 @@ def confirm_line(admin, line: StatementLine) -> Order:
                                      number=order.number))
         raise WrongState(_("The order is %(status)s; the transfer must be returned.",
                                 status=label("order_status", order.status)))
-    return bank.confirm_bank_transfer(admin, order.id, reference=line.reference,
-                                      amount_fen=line.amount_fen)
+    try:
+        return bank.confirm_bank_transfer(admin, order.id, reference=line.reference,
+                                          amount_fen=line.amount_fen)
+    except bank.AmountMismatch as error:
+        # The API's message names fen; a statement is read in yuan, so say it in yuan.
+        raise bank.AmountMismatch(
+            _("Received %(received)s but the order totals %(total)s.",
+              received=format_money(line.amount_fen), total=format_money(order.total_fen)),
+            error.errors) from None

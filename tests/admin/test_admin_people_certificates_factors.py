@@ -152,6 +152,22 @@ def test_revoke_a_certificate_by_number_with_a_reason(client, admin):
                        data={"reason": "abc"}).status_code == 404
 
 
+def test_a_lower_case_number_in_the_address_revokes_and_is_told_as_the_registry_writes_it(
+        client):
+    sign_in_as(client, make_org("registry_admin", kind="registry"))
+    seller, holder = make_org("seller"), make_org("buyer")
+    give(seller, holder, make_lot(seller, 5_000), 2_000)
+    number = _retire(client, holder)
+    done = client.post(f"/admin/certificates/{number.lower()}/revocation?lang=en",
+                       data={"reason": "wrong beneficiary"})
+    assert done.status_code == 303 and done.headers["Location"].endswith(f"number={number}")
+    page = client.get(done.headers["Location"] + "&lang=en").text
+    assert f"Certificate {number} is revoked" in page and number.lower() not in page
+    twice = client.post(f"/admin/certificates/{number.lower()}/revocation?lang=en",
+                        data={"reason": "again, twice"})
+    assert twice.status_code == 409 and "already revoked" in twice.text
+
+
 def _retire(client, holder) -> str:
     response = client.post("/api/v1/retirements", headers=holder.headers, json={
         "purpose": "voluntary", "beneficiary_name": "公众", "quantity_kg": 1_000})

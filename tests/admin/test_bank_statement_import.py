@@ -124,3 +124,26 @@ def test_read_statement_parses_amounts_exactly():
     for bad in ("-5.00", "1.234", "abc", "0", "1e3"):
         with pytest.raises(ValueError):
             statement.parse_amount(bad)
+
+
+def test_an_amount_mismatch_is_reported_in_yuan_in_the_readers_language(client, pending):
+    first, _, _ = pending
+    csv = f"金额,附言\n299.00,{first.bank_reference}\n".encode()
+    page = upload(client, csv).text
+    assert "Received ¥299.00 but the order totals ¥300.00." in page
+    assert " fen" not in page.split('class="line-amount_mismatch"')[1].split("</tr>")[0]
+    assert "收到 ¥299.00，但订单合计为 ¥300.00。" in upload(client, csv, lang="zh").text
+    assert status_of(first.number) == "pending_payment"
+
+
+def test_an_absurdly_large_amount_is_an_unreadable_line_not_a_number(client, pending):
+    first, _, _ = pending
+    csv = f"金额,附言\n99999999999999999999,{first.bank_reference}\n".encode()
+    page = upload(client, csv).text
+    assert 'class="line-malformed"' in page
+    assert "The amount “99999999999999999999” is not an amount in yuan." in page
+    assert "99,999,999,999,999,999,999" not in page
+    assert statement.parse_amount("100,000,000,000.00") == statement.MAX_AMOUNT_FEN
+    with pytest.raises(ValueError):
+        statement.parse_amount("100000000000.01")
+    assert status_of(first.number) == "pending_payment"
