@@ -114,6 +114,12 @@ def quantity(kg: int) -> Markup:
     return _num(f"{formatting.format_tonnes(kg)}{formatting.NBSP}{unit}")
 
 
+def quantity_text(kg: int) -> str:
+    """Plain-text tonnes with their unit for messages (errors, JSON): 1234567 →
+    ``1,234.567 t`` / ``1,234.567 吨``; same digits as ``|qty`` without the markup."""
+    return f"{formatting.format_tonnes(kg)}{formatting.NBSP}{gettext('t')}"
+
+
 def money(fen: int) -> Markup:
     return _num(formatting.format_money(fen))
 
