@@ -111,14 +111,13 @@ def render_claim(claim, *, offset_form=None, attach_form=None, status: int = 200
 
 
 def _own_claim(claim_id: int):
-    """The claim a form acts on: unknown → 404, someone else's → 403 (as the API)."""
+    """The claim a form acts on: unknown or another organisation's → 404 (docs/pages.md:
+    a page does not confirm that someone else's object exists; the API answers 403)."""
     try:
         claim = claims.get_claim(claim_id)
         claims.check_host(current_organization_of_user(), claim)
-    except NotFound:
+    except (NotFound, Forbidden):
         abort(404)
-    except Forbidden:
-        abort(403)
     return claim
 
 

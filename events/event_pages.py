@@ -130,13 +130,14 @@ def render_event(event, *, forms: dict | None = None, status: int = 200):
 
 
 def _own_event(event_id: int):
-    """The event a form acts on: unknown → 404, someone else's → 403 (as the API)."""
+    """The event a form acts on: unknown or another organisation's → 404 (docs/pages.md:
+    a page does not confirm that someone else's object exists; the API answers 403)."""
     try:
         event = hosting.get_event(event_id)
     except NotFound:
         abort(404)
     if event.claim.organization_id != current_organization_of_user().id:
-        abort(403)
+        abort(404)
     return event
 
 

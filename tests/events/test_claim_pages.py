@@ -194,9 +194,9 @@ def test_another_organisation_sees_the_public_page_but_cannot_act(client, org):
     assert "2026 年机关办公运营" not in client.get("/claims").text
 
     assert client.post(f"/claims/{claim_id}/offset",
-                       data={"payment_method": "bank_transfer"}).status_code == 403
+                       data={"payment_method": "bank_transfer"}).status_code == 404
     assert client.post(f"/claims/{claim_id}/retirements",
-                       data={"retirement_id": earlier["id"]}).status_code == 403
+                       data={"retirement_id": earlier["id"]}).status_code == 404
     assert client.post("/claims/999999/retirements",
                        data={"retirement_id": earlier["id"]}).status_code == 404
     assert db.session.get(NeutralityClaim, claim_id).footprints[0].total_kg == 12_500
