@@ -147,7 +147,8 @@ def init_app(app) -> None:
     env.filters.update(
         tonnes=formatting.format_tonnes, kg=formatting.format_kg, yuan=formatting.format_yuan,
         qty=quantity, money=money, datetime=datetime_filter, date=date_filter,
-        label=label_filter, amount_in_words=formatting.amount_in_words)
+        label=label_filter, amount_in_words=formatting.amount_in_words,
+        decimal=formatting.format_decimal_text)
     env.globals.update(label=labels.label, lang_url=lang_url, current_locale=current_locale,
                        locales=LOCALES)
 

@@ -88,7 +88,7 @@ def test_a_claim_from_activity_data_shows_the_computed_lines(client, org):
                                 "travel": [{"mode": "high_speed_rail", "passenger_km": "1000"}]}
     assert [line["kg"] for line in footprint.lines] == [4_671, 20, 39]
     page = text_of(client.get(f"/claims/{claim_id}", headers=EN))
-    assert "Grid electricity" in page and "10000 kWh" in page and "4,671" in page
+    assert "Grid electricity" in page and "10,000 kWh" in page and "4,671" in page
     assert "High-speed rail" in page and "4.730 t" in page
 
 
