@@ -18,7 +18,8 @@ from core import clock
 from core.db import db, transaction
 from core.errors import DomainError, NotFound
 from core.formatting import format_tonnes
-from core.page_forms import current_organization_of_user, page_role_required, show_errors
+from core.page_forms import (current_organization_of_user, error_summary, page_role_required,
+                             show_errors)
 from core.schemas import page_of
 from events import covering, hosting, listing, neutralize, views
 from events.claim_pages import factor_rows
@@ -126,7 +127,9 @@ def render_event(event, *, forms: dict | None = None, status: int = 200):
     """The event's page: public disclosure for everyone, the stepper for its host."""
     view = views.page_view(event.claim)
     host = host_view(event, view, forms or {}) if is_host(event) else None
-    return render_template("events/event.html", view=view, host=host), status
+    summary = error_summary(*(forms or {}).values()) if status >= 400 else []
+    return render_template("events/event.html", view=view, host=host,
+                           error_summary=summary), status
 
 
 def _own_event(event_id: int):
