@@ -61,7 +61,7 @@ class DamageIn(BaseSchema):
     @validates("multiplier")
     def _check_multiplier(self, value, **kwargs):
         if not MULTIPLIER.fullmatch(value) or not value.strip("0."):
-            raise ValidationError(_('A positive decimal string such as "2" or "1.5".'))
+            raise ValidationError(_('A positive number, e.g. 2 or 1.5.'))
 
 
 class CaseDocumentIn(BaseSchema):

@@ -50,6 +50,18 @@ def format_tonnes(kg: int) -> str:
     return f"{sign}{_group(str(whole))}.{rest_kg:03d}"
 
 
+def format_decimal_text(value) -> str:
+    """An exact decimal quantity (str, int or Decimal, as activity inputs are stored) with
+    its whole part grouped and its decimals kept as written: "100000" → "100,000",
+    "12000.5" → "12,000.5". Anything that is not a plain decimal comes back unchanged."""
+    text = str(value).strip()
+    sign, body = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, rest = body.partition(".")
+    if not whole.isdigit() or (rest and not rest.isdigit()):
+        return text
+    return f"{sign}{_group(whole)}{dot}{rest}"
+
+
 def format_yuan(fen: int) -> str:
     """Integer fen as yuan with two decimals, grouped like the quantities: 123456 → "1,234.56"."""
     fen = _check_kg(fen)

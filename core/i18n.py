@@ -114,6 +114,12 @@ def quantity(kg: int) -> Markup:
     return _num(f"{formatting.format_tonnes(kg)}{formatting.NBSP}{unit}")
 
 
+def quantity_text(kg: int) -> str:
+    """Plain-text tonnes with their unit for messages (errors, JSON): 1234567 →
+    ``1,234.567 t`` / ``1,234.567 吨``; same digits as ``|qty`` without the markup."""
+    return f"{formatting.format_tonnes(kg)}{formatting.NBSP}{gettext('t')}"
+
+
 def money(fen: int) -> Markup:
     return _num(formatting.format_money(fen))
 
@@ -141,7 +147,8 @@ def init_app(app) -> None:
     env.filters.update(
         tonnes=formatting.format_tonnes, kg=formatting.format_kg, yuan=formatting.format_yuan,
         qty=quantity, money=money, datetime=datetime_filter, date=date_filter,
-        label=label_filter, amount_in_words=formatting.amount_in_words)
+        label=label_filter, amount_in_words=formatting.amount_in_words,
+        decimal=formatting.format_decimal_text)
     env.globals.update(label=labels.label, lang_url=lang_url, current_locale=current_locale,
                        locales=LOCALES)
 

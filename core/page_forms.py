@@ -10,6 +10,7 @@ the form fields it names.
 from functools import wraps
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.errors import DomainError
@@ -59,3 +60,24 @@ def show_errors(form, error: DomainError, fields: dict[str, str] | None = None) 
             placed = True
     if not placed:
         form.form_errors.append(error.message)
+
+
+def error_summary(*forms) -> list[str]:
+    """Every refusal of the posted ``forms`` as messages for the top of a page, so a 422
+    always shows at least one visible error even when the form that was posted is not on
+    screen (a later step, a tampered hidden field). A hidden field's errors become one
+    plain sentence: they name nothing the reader could fix."""
+    messages: list[str] = []
+    for form in forms:
+        if form is None:
+            continue
+        messages += [str(m) for m in getattr(form, "form_errors", [])]
+        for field in form:
+            if not field.errors:
+                continue
+            if field.type in ("HiddenField", "CSRFTokenField"):
+                messages.append(_("This form was changed outside this page; reload the page "
+                                  "and send it again."))
+            else:
+                messages += [str(m) for m in field.errors]
+    return list(dict.fromkeys(messages))

@@ -16,7 +16,8 @@ from core.db import db, transaction
 from core.errors import DomainError, Forbidden, NotFound
 from core.formatting import format_date, format_tonnes
 from core.i18n import current_locale
-from core.page_forms import current_organization_of_user, page_role_required, show_errors
+from core.page_forms import (current_organization_of_user, error_summary, page_role_required,
+                             show_errors)
 from core.paging import page_number
 from core.schemas import page_of
 from events import claims, covering, factor_sets, neutralize, views
@@ -108,18 +109,19 @@ def render_claim(claim, *, offset_form=None, attach_form=None, status: int = 200
     """The claim page; its owner also gets the coverage and the forms."""
     view = views.page_view(claim)
     owner = owner_view(claim, view, offset_form, attach_form) if is_owner(claim) else None
-    return render_template("events/claim.html", view=view, owner=owner), status
+    summary = error_summary(offset_form, attach_form) if status >= 400 else []
+    return render_template("events/claim.html", view=view, owner=owner,
+                           error_summary=summary), status
 
 
 def _own_claim(claim_id: int):
-    """The claim a form acts on: unknown → 404, someone else's → 403 (as the API)."""
+    """The claim a form acts on: unknown or another organisation's → 404 (docs/pages.md:
+    a page does not confirm that someone else's object exists; the API answers 403)."""
     try:
         claim = claims.get_claim(claim_id)
         claims.check_host(current_organization_of_user(), claim)
-    except NotFound:
+    except (NotFound, Forbidden):
         abort(404)
-    except Forbidden:
-        abort(403)
     return claim
 
 

@@ -18,7 +18,8 @@ from core import clock
 from core.db import db, transaction
 from core.errors import DomainError, NotFound
 from core.formatting import format_tonnes
-from core.page_forms import current_organization_of_user, page_role_required, show_errors
+from core.page_forms import (current_organization_of_user, error_summary, page_role_required,
+                             show_errors)
 from core.paging import page_number
 from core.schemas import page_of
 from events import covering, hosting, listing, neutralize, views
@@ -127,17 +128,20 @@ def render_event(event, *, forms: dict | None = None, status: int = 200):
     """The event's page: public disclosure for everyone, the stepper for its host."""
     view = views.page_view(event.claim)
     host = host_view(event, view, forms or {}) if is_host(event) else None
-    return render_template("events/event.html", view=view, host=host), status
+    summary = error_summary(*(forms or {}).values()) if status >= 400 else []
+    return render_template("events/event.html", view=view, host=host,
+                           error_summary=summary), status
 
 
 def _own_event(event_id: int):
-    """The event a form acts on: unknown → 404, someone else's → 403 (as the API)."""
+    """The event a form acts on: unknown or another organisation's → 404 (docs/pages.md:
+    a page does not confirm that someone else's object exists; the API answers 403)."""
     try:
         event = hosting.get_event(event_id)
     except NotFound:
         abort(404)
     if event.claim.organization_id != current_organization_of_user().id:
-        abort(403)
+        abort(404)
     return event
 
 

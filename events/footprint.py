@@ -23,6 +23,9 @@ from .factors import ACTIVITY_UNITS, TRAVEL_MODES, factor_value
 
 MAX_QUANTITY = Decimal(10) ** 12
 MAX_DECIMALS = 6
+#: Factor sources whose activity is counted in whole items (meals, room-nights): a half
+#: meal is a typing mistake, refused beside the field.
+WHOLE_COUNT_SOURCES = frozenset({"hotel", "meal"})
 MAX_TRAVEL_ENTRIES = 1000
 
 # (input key, category, factor source) in line order; travel lines go after the fuels.
@@ -53,11 +56,13 @@ class Quantity(fields.Field):
         "negative": N_("Must not be negative."),
         "too_large": N_("Must be at most %(max)s."),
         "too_precise": N_("Must have at most %(decimals)s decimal places."),
+        "not_whole": N_("Must be a whole number."),
     }
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, whole: bool = False, **kwargs):
+        self.whole = whole  # counted in whole items: 2 meals, never 1.5
         # A plain Field is documented as any value; say it is a bounded number.
-        metadata = {"type": "number", "minimum": 0, "maximum": float(MAX_QUANTITY),
+        metadata = {"type": "integer" if whole else "number", "minimum": 0, "maximum": float(MAX_QUANTITY),
                     **kwargs.pop("metadata", {})}
         super().__init__(metadata=metadata, **kwargs)
 
@@ -80,6 +85,8 @@ class Quantity(fields.Field):
             raise self.make_error("too_large")
         if quantity.normalize().as_tuple().exponent < -MAX_DECIMALS:
             raise self.make_error("too_precise")
+        if self.whole and quantity != quantity.to_integral_value():
+            raise self.make_error("not_whole")
         return Decimal(_text(quantity))  # canonical: 1000.0 and 1E+3 both become 1000
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -107,8 +114,8 @@ class FootprintInputs(_Strict):
     travel = fields.List(
         fields.Nested(TravelEntry), validate=validate.Length(max=MAX_TRAVEL_ENTRIES)
     )
-    hotel_room_nights = Quantity()
-    meals = Quantity()
+    hotel_room_nights = Quantity(whole=True)
+    meals = Quantity(whole=True)
     waste_kg = Quantity()
 
 

@@ -15,7 +15,7 @@ from wtforms.widgets import TextInput
 from core.form_fields import IdSelectField, Required, TonnesField
 from core.labels import choices
 from events.factors import TRAVEL_MODES
-from events.footprint import MAX_DECIMALS, MAX_QUANTITY
+from events.footprint import MAX_DECIMALS, MAX_QUANTITY, WHOLE_COUNT_SOURCES
 
 _required = Required(message=_l("This field is required."))  # keeps a parse error
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
@@ -51,6 +51,11 @@ class ActivityField(Field):
 
     widget = TextInput()
 
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        # Meals and room-nights are counted in whole items (WHOLE_COUNT_SOURCES).
+        self.whole = label in WHOLE_COUNT_SOURCES
+
     def _value(self):
         return self.raw_data[0] if self.raw_data else ""
 
@@ -65,6 +70,8 @@ class ActivityField(Field):
             raise ValueError(_l("At most %(n)d decimals.", n=MAX_DECIMALS))
         if quantity > MAX_QUANTITY:
             raise ValueError(_l("This number is too large."))
+        if self.whole and quantity != quantity.to_integral_value():
+            raise ValueError(_l("Enter a whole number."))
         self.data = quantity
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from core.db import db
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.formatting import format_kg
+from core.i18n import quantity_text
 from core.models import Organization
 from core.rounding import amount_fen
 from core import clock
@@ -144,7 +145,8 @@ def _check_reservation_limits(buyer, kg: int) -> None:
         raise OrderTooLarge(
             _("One order reserves at most %(max)s kg; %(kg)s kg were asked for. Split the "
               "purchase into several orders and pay each.", max=config["MAX_ORDER_KG"], kg=kg),
-            {"items": [_("At most %(max)s kg in one order.", max=config["MAX_ORDER_KG"])]})
+            {"items": [_("At most %(quantity)s in one order.",
+                         quantity=quantity_text(config["MAX_ORDER_KG"]))]})
     db.session.execute(sa.select(Organization.id).where(Organization.id == buyer.id)
                        .with_for_update())
     held = unpaid_reserved_kg(buyer.id)
@@ -153,8 +155,15 @@ def _check_reservation_limits(buyer, kg: int) -> None:
             _("Your unpaid orders already reserve %(held)s kg; at most %(max)s kg may wait "
               "for payment at once. Pay or cancel an order first.",
               held=held, max=config["MAX_UNPAID_RESERVED_KG"]),
-            {"items": [_("At most %(left)s kg more until your orders are paid.",
-                         left=max(config["MAX_UNPAID_RESERVED_KG"] - held, 0))]})
+            {"items": [_unpaid_room_message(max(config["MAX_UNPAID_RESERVED_KG"] - held, 0))]})
+
+
+def _unpaid_room_message(left_kg: int) -> str:
+    """The field message for the room left under the unpaid-reservation limit, in tonnes."""
+    if left_kg <= 0:
+        return _("No more units until your orders are paid.")
+    return _("At most %(quantity)s more until your orders are paid.",
+             quantity=quantity_text(left_kg))
 
 
 # Hot writes name the table, not the mapped class: a Core statement skips the ORM's bulk

@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from flask_babel import gettext as _
 
 from core.db import attach_loaded, db
-from core.i18n import N_
+from core.i18n import N_, quantity_text
 from market.errors import InsufficientUnits
 from market.models import Lot, Methodology, SerialBlock
 
@@ -33,6 +33,14 @@ MOVE_START = (sa.update(BLOCKS).where(BLOCKS.c.id == sa.bindparam("block_id"))
 # What a carve takes, named in its refusal (message ids for the catalog).
 CARVED_WHAT = (N_("units"), N_("available units"), N_("available units of this lot"),
                N_("listed units"))
+
+
+def limit_message(available_kg: int) -> str:
+    """The field message for a quantity over what is there, worded in tonnes as the forms
+    are typed: "At most 1,000.000 t." or, when nothing is left, "No units available."."""
+    if available_kg <= 0:
+        return _("No units available.")
+    return _("At most %(quantity)s.", quantity=quantity_text(available_kg))
 
 
 def carve(quantity_kg: int | None, *, what: str = "units", **match) -> list[SerialBlock]:
@@ -71,9 +79,10 @@ def carve(quantity_kg: int | None, *, what: str = "units", **match) -> list[Seri
     if need:
         available = quantity_kg - need
         raise InsufficientUnits(
-            _("Only %(available)s kg of %(what)s are available; %(kg)s kg were asked for.",
-              available=available, what=_(what), kg=quantity_kg),
-            {"quantity_kg": [_("At most %(kg)s kg.", kg=available)]},
+            _("Only %(available)s of %(what)s are available; %(asked)s were asked for.",
+              available=quantity_text(available), what=_(what),
+              asked=quantity_text(quantity_kg)),
+            {"quantity_kg": [limit_message(available)]},
         )
     return taken
 

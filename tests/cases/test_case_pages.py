@@ -101,7 +101,7 @@ def test_an_organisation_obligor_is_picked_and_named_in_full(client, court):
 
 @pytest.mark.parametrize("fields, field_id, zh, en", [
     ({"id_number": "110105194912310021"}, "id_number", "校验", "check character"),
-    ({"multiplier": "two"}, "multiplier", "十进制数字", "positive decimal"),
+    ({"multiplier": "two"}, "multiplier", "一个正数，如 2 或 1.5", "A positive number, e.g. 2 or 1.5"),
     ({"required_t": "1.2345"}, "required_t", "最多三位小数", "At most three decimals"),
     ({"obligor_name": ""}, "obligor_name", "此项必填", "This field is required"),
     ({"obligor_kind": "organization", "obligor_organization_id": "0"},

@@ -27,3 +27,12 @@ def test_what_is_not_a_quantity_in_tonnes_is_refused(app, text, message):
         with pytest.raises(ValueError) as refused:
             tonnes_to_kg(text)
         assert message in str(refused.value.args[0])
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("100000", "100,000"), ("12000.5", "12,000.5"), (1234567, "1,234,567"), ("0.25", "0.25"),
+    ("-1500", "-1,500"), ("999", "999"), ("n/a", "n/a"),
+])
+def test_activity_quantities_are_grouped_with_their_decimals_kept(value, shown):
+    from core.formatting import format_decimal_text
+    assert format_decimal_text(value) == shown

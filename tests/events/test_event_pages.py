@@ -114,7 +114,7 @@ def test_the_public_sees_the_disclosure_but_not_the_host_steps(client, app):
     other = make_org("buyer")
     sign_in(client, make_user(other))
     assert 'id="steps"' not in client.get(f"/events/{event_id}").text
-    assert client.post(f"/events/{event_id}/commitment").status_code == 403
+    assert client.post(f"/events/{event_id}/commitment").status_code == 404
     assert client.post("/events/999999/commitment").status_code == 404
 
 
@@ -260,7 +260,7 @@ def test_the_public_registry_lists_committed_and_neutral_events_only(client, app
     assert 'href="/registry/events"' in client.get("/").text
 
 
-def test_card_payment_without_stripe_is_refused_beside_the_choice_and_strangers_are_403(
+def test_card_payment_without_stripe_is_refused_beside_the_choice_and_strangers_are_404(
         client, host, held):
     card = client.post(f"/events/{held}/offset", data={"payment_method": "stripe"},
                        headers=EN)
@@ -271,5 +271,5 @@ def test_card_payment_without_stripe_is_refused_beside_the_choice_and_strangers_
     for action, data in (("offset", {"payment_method": "bank_transfer"}),
                          ("retire", {"quantity": "1"}), ("footprints", {"stage": "actual"}),
                          ("retirements", {"retirement_id": "1"})):
-        assert client.post(f"/events/{held}/{action}", data=data).status_code == 403, action
+        assert client.post(f"/events/{held}/{action}", data=data).status_code == 404, action
     assert db.session.query(Order).count() == 0

@@ -141,3 +141,25 @@ def test_registering_the_same_event_twice_is_refused_beside_the_name(client, hos
     other_dates = client.post("/events/new", data=event_form(start_date="2027-08-01",
                                                              end_date="2027-08-02"))
     assert other_dates.status_code == 303 and db.session.query(Event).count() == 2
+
+
+@pytest.mark.parametrize("field", ["meals", "hotel_room_nights"])
+def test_half_a_meal_or_room_night_is_refused_beside_the_field(client, host, field):
+    event_id = make_event(host)
+    for headers, expected in (({}, "请输入整数"), (EN, "Enter a whole number.")):
+        response = client.post(f"/events/{event_id}/footprints",
+                               data={"stage": "estimate", field: "1.5"}, headers=headers)
+        assert response.status_code == 422
+        assert expected in errors_beside(response, f"estimate-{field}")
+    assert client.post(f"/events/{event_id}/footprints",
+                       data={"stage": "estimate", field: "2"}).status_code == 303
+
+
+def test_a_tampered_stage_shows_an_error_at_the_top_of_the_page(client, host):
+    event_id = make_event(host)
+    for headers, expected in (({}, "请刷新页面后重新提交"), (EN, "reload the page")):
+        response = client.post(f"/events/{event_id}/footprints",
+                               data={"stage": "later", "meals": "2"}, headers=headers)
+        assert response.status_code == 422
+        summary = re.search(r'id="error-summary">(.*?)</div>', response.text, re.S)
+        assert summary and expected in summary.group(1)

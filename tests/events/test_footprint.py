@@ -165,3 +165,9 @@ def test_inputs_hash_is_stable_across_key_order_and_number_spelling(factor_set):
     hash_a, hash_b, hash_c = (compute_footprint(x, factor_set).inputs_hash for x in (a, b, c))
     assert hash_a == hash_b != hash_c
     assert hash_a.startswith("sha256:") and len(hash_a) == len("sha256:") + 64
+
+
+@pytest.mark.parametrize("key", ["meals", "hotel_room_nights"])
+def test_items_counted_whole_refuse_fractions(factor_set, key):
+    assert list(_errors({key: 1.5}, factor_set)) == [key]
+    assert compute_footprint({key: 2.0}, factor_set).inputs == {key: "2"}

@@ -84,12 +84,12 @@ def test_not_enough_units_is_refused_beside_the_quantity_and_nothing_changes(cli
     holder, lot_id = signed_in_holder(client, kg=1_000)
     response = retire(client, quantity="1.001")
     assert response.status_code == 409
-    assert 'id="quantity-errors"' in response.text and "最多 1000 千克" in response.text
+    assert 'id="quantity-errors"' in response.text and "最多 1.000\u00a0吨" in response.text
     assert db.session.scalar(sa.select(sa.func.count(Retirement.id))) == 0
     assert client.get("/api/v1/holdings", headers=holder.headers).json["available_kg"] == 1_000
     english = client.post("/holdings/retirements?lang=en", data={
         "purpose": "voluntary", "beneficiary_name": "X", "quantity": "2"})
-    assert english.status_code == 409 and "At most 1000 kg." in english.text
+    assert english.status_code == 409 and "At most 1.000\u00a0t." in english.text
 
 
 def test_organization_operations_without_a_period_is_refused_beside_the_period(client):

@@ -52,8 +52,13 @@ def test_the_limits_are_settings(client, market, app):
     first = market["listings"][0]
     assert place(client, market["buyer"], [(first, 1_001)]).json["code"] == "order_too_large"
     assert place(client, market["buyer"], [(first, 1_000)]).status_code == 201
-    assert place(client, market["buyer"], [(first, 501)]).json["code"] == \
-        "unpaid_reservation_limit"
+    refused = place(client, market["buyer"], [(first, 501)]).json
+    assert refused["code"] == "unpaid_reservation_limit"
+    # The field message is worded in tonnes, formatted, in the reader's language (zh default).
+    assert refused["errors"]["items"] == ["订单付款前最多还可预留 0.500\u00a0吨。"]
+    assert place(client, market["buyer"], [(first, 500)]).status_code == 201
+    full = place(client, market["buyer"], [(first, 1)]).json
+    assert full["errors"]["items"] == ["订单付款前不能再预留减排量。"]
 
 
 def test_the_admin_releases_any_pending_order_with_a_reason(client, market, runner):

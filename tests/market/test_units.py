@@ -87,14 +87,26 @@ def test_carve_takes_every_matching_block_when_no_quantity_is_given(holding):
         assert [(b.serial_start, b.serial_end) for b in taken] == [(1, 100), (101, 300)]
 
 
+def test_carve_with_nothing_left_says_no_units_rather_than_at_most_zero(holding):
+    _, buyer, _, _ = holding
+    with pytest.raises(InsufficientUnits) as refused, transaction(), force_locale("en"):
+        units.carve(1, owner_id=buyer.id, state="listed")
+    assert refused.value.errors == {"quantity_kg": ["No units available."]}
+    with pytest.raises(InsufficientUnits) as refused, transaction():
+        units.carve(1, owner_id=buyer.id, state="listed")
+    assert refused.value.errors == {"quantity_kg": ["没有可用的减排量。"]}
+
+
 def test_carve_refuses_more_than_there_is_and_changes_nothing(holding):
     _, buyer, _, lot_id = holding
     before = [(b.serial_start, b.serial_end, b.owner_id) for b in blocks_of(lot_id)]
     # Outside a request messages are in the default language, Chinese; ask for English.
     with pytest.raises(InsufficientUnits) as refused, transaction(), force_locale("en"):
         units.carve(301, what="your units", owner_id=buyer.id, state="available")
-    assert "Only 300 kg of your units" in refused.value.message
-    assert refused.value.errors == {"quantity_kg": ["At most 300 kg."]}
+    # Worded in tonnes, as the forms are typed, and formatted like |qty.
+    assert "Only 0.300\u00a0t of your units" in refused.value.message
+    assert "0.301\u00a0t were asked for" in refused.value.message
+    assert refused.value.errors == {"quantity_kg": ["At most 0.300\u00a0t."]}
     db.session.expire_all()
     assert [(b.serial_start, b.serial_end, b.owner_id) for b in blocks_of(lot_id)] == before
 
