@@ -104,3 +104,21 @@ def test_a_post_whose_view_validates_no_page_form_is_the_whole_page_422(client, 
     sign_in_as(client, make_org("buyer"))
     page = client.post("/logout", data={"note": "a\u0000b"})
     assert page.status_code == 422 and "不允许" in page.text
+
+
+def test_text_areas_keep_line_breaks_and_single_line_fields_refuse_them(app):
+    from werkzeug.datastructures import MultiDict
+    from wtforms import StringField, TextAreaField
+
+    class NoteForm(PageForm):
+        summary = StringField()
+        note = TextAreaField()
+
+    with app.test_request_context("/", method="POST"):
+        form = NoteForm(formdata=MultiDict({"summary": "ok", "note": "第一行\r\n第二行\tend"}),
+                        meta={"csrf": False})
+        assert form.validate() and form.note.data == "第一行\r\n第二行\tend"
+        form = NoteForm(formdata=MultiDict({"summary": "a\nb", "note": "x\u202ey"}),
+                        meta={"csrf": False})
+        assert not form.validate()
+        assert "U+000A" in form.summary.errors[0] and "U+202E" in form.note.errors[0]
