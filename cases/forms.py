@@ -7,7 +7,7 @@ returns what ``cases.open_case`` takes. The use case checks the rules.
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from core.page_forms import PageForm
 from flask_wtf.file import FileField
 from marshmallow import ValidationError
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
@@ -40,7 +40,7 @@ FIELD_OF = {
 USE_CASE_FIELDS = {path[-1]: name for path, name in FIELD_OF.items()}
 
 
-class CaseForm(FlaskForm):
+class CaseForm(PageForm):
     case_number = StringField(_l("Case number"), validators=[_filled, Length(max=100)])
     authority_name = StringField(_l("Authority"), validators=[_filled, Length(max=200)])
     judgment_date = DateField(_l("Judgment date"), validators=[_date])
@@ -136,7 +136,7 @@ def _paths(messages, prefix=()):
             yield (*prefix, key), value
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(PageForm):
     """A reference to one document of the case file (``POST …/documents``)."""
 
     kind = SelectField(_l("Document"), validators=[_required])

@@ -6,7 +6,7 @@ shows the revocation from then on."""
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_wtf import FlaskForm
+from core.page_forms import PageForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -20,7 +20,7 @@ from core.page_forms import page_role_required, show_errors
 bp = Blueprint("admin_certificates", __name__, template_folder="templates")
 
 
-class RevocationForm(FlaskForm):
+class RevocationForm(PageForm):
     reason = TextAreaField(_l("Reason for revoking"), validators=[
         DataRequired(message=_l("This field is required.")),
         Length(min=3, max=500, message=_l("Between %(min)d and %(max)d characters."))])

@@ -31,6 +31,18 @@ db = SQLAlchemy(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION))
 _WRITE = "registry_write"
 
 
+def _refuse_refused_text() -> None:
+    from flask import g, has_request_context
+
+    if has_request_context() and g.get("text_rule_violations"):  # core.page_forms.VIOLATIONS
+        from flask_babel import gettext as _
+
+        from core.errors import Invalid
+
+        raise Invalid(_("The request holds characters that are not allowed."),
+                      g.text_rule_violations)
+
+
 class NestedTransaction(RuntimeError):
     """A use case tried to open a transaction inside another one."""
 
@@ -97,7 +109,11 @@ def is_postgresql() -> bool:
 
 @contextmanager
 def transaction():
-    """Run a use case atomically: commit once on success, roll back on any error."""
+    """Run a use case atomically: commit once on success, roll back on any error.
+
+    Raises ``Invalid`` (422) when the request is a page form post holding text the text
+    rule refuses (``core.request_guard``): such a post stores nothing."""
+    _refuse_refused_text()
     session = db.session
     if session.info.get("in_transaction"):
         raise NestedTransaction("transaction() does not nest")

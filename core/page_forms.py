@@ -1,5 +1,5 @@
-"""What every page edge shares: role-gated pages and a use case's refusal placed beside
-the form fields it names.
+"""What every page edge shares: role-gated pages, the base class of every page form (the
+text rule beside the field) and a use case's refusal placed beside the form fields it names.
 
     @bp.route("/orders/<number>")
     @page_role_required("buyer", "registry_admin")
@@ -9,12 +9,62 @@ the form fields it names.
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
 
+from core import text
 from core.errors import DomainError
 from core.models import Organization
+
+# Set by core.request_guard on a page form post whose fields break the text rule:
+# {field name: [messages]}; a PageForm that validates marks them handled.
+VIOLATIONS, HANDLED = "text_rule_violations", "text_rule_handled"
+
+
+def _rule(field) -> str:
+    if isinstance(field, TextAreaField):
+        return text.MULTI_LINE
+    if isinstance(field, PasswordField):
+        return text.MULTI_LINE  # as the request guard always had it: any visible character
+    return text.NAME
+
+
+class PageForm(FlaskForm):
+    """Base class of every page form (never derive from ``FlaskForm`` directly).
+
+    ``validate()`` applies the text rule (``core.text``) to every string field — the name
+    rule to single-line fields (``StringField`` and its kinds), the multi-line rule to
+    ``TextAreaField`` — and puts the offence beside the field, in the reader's language,
+    keeping what was typed. Whatever else the request guard found in the posted form (a
+    select's value, a file name, a field this form does not have) goes beside that field
+    or above the form. A form holding any of it does not validate, and
+    ``core.db.transaction()`` refuses to run while the post holds it, so nothing is stored.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, StringField) and isinstance(field.data, str):
+                found = text.problem(field.data, _rule(field))
+                if found and found not in field.errors:
+                    field.errors = [*field.errors, found]
+                    valid = False
+        if has_request_context() and getattr(g, VIOLATIONS, None):
+            valid = False
+            setattr(g, HANDLED, True)
+            names = {field.name: field for field in self}
+            for name, messages in getattr(g, VIOLATIONS).items():
+                field = names.get(name)
+                for message in messages:
+                    if field is None:
+                        if message not in self.form_errors:
+                            self.form_errors.append(message)
+                    elif message not in field.errors:
+                        field.errors = [*field.errors, message]
+        return valid
 
 
 def current_organization_of_user() -> Organization:

@@ -6,7 +6,7 @@ dashboard panel of overdue events and claims."""
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_wtf import FlaskForm
+from core.page_forms import PageForm
 from flask_wtf.file import FileField, FileRequired
 
 from core import clock, dashboard, strict_json, workspace
@@ -20,7 +20,7 @@ bp = Blueprint("admin_events", __name__, template_folder="templates")
 MAX_BYTES = 1024 * 1024  # the built-in set is 12 kB
 
 
-class FactorSetUploadForm(FlaskForm):
+class FactorSetUploadForm(PageForm):
     file = FileField(_l("Factor set (JSON)"),
                      validators=[FileRequired(message=_l("Choose a file."))])
 

@@ -4,7 +4,7 @@ the host's own holdings. They check shape only; ``events.hosting``, ``events.cov
 and ``market.retirements`` check the rules."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from core.page_forms import PageForm
 from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
@@ -37,7 +37,7 @@ class WholeNumberField(IntegerField):
         self.data = int(typed)
 
 
-class EventForm(FlaskForm):
+class EventForm(PageForm):
     """Every field of ``POST /api/v1/events``."""
 
     name = StringField(_l("Name of the event"), validators=[_required, Length(max=200), _name_rule])
@@ -69,7 +69,7 @@ class EventForm(FlaskForm):
                 "expected_attendees": self.expected_attendees.data}
 
 
-class FootprintForm(ActivityInputs, FlaskForm):
+class FootprintForm(ActivityInputs, PageForm):
     """Activity data of one stage (``estimate`` or ``actual``); blank fields are none."""
 
     stage = HiddenField(validators=[AnyOf(STAGES)])
@@ -79,11 +79,11 @@ for _name, _key, _source in ACTIVITY_FIELDS:
     setattr(FootprintForm, _name, ActivityField(_source))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PageForm):
     """A button that only needs its CSRF token (publish the commitment)."""
 
 
-class HoldingsRetireForm(FlaskForm):
+class HoldingsRetireForm(PageForm):
     """Retire the host's own available units for its event (oldest vintage first)."""
 
     quantity = TonnesField(_l("Quantity (t)"), validators=[_required])

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from core.page_forms import PageForm
 from wtforms import DateField, Field, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import TextInput
@@ -95,7 +95,7 @@ class ActivityInputs:
         return inputs
 
 
-class ClaimForm(ActivityInputs, FlaskForm):
+class ClaimForm(ActivityInputs, PageForm):
     subject = SelectField(_l("Who declares"), validators=[InputRequired()])
     name = StringField(_l("Name of the claim"), validators=[_required, Length(max=200)])
     period_start = DateField(_l("Period start"), validators=[InputRequired(
@@ -134,7 +134,7 @@ for _name, _key, _source in ACTIVITY_FIELDS:
     setattr(ClaimForm, _name, ActivityField(_source))
 
 
-class OffsetForm(FlaskForm):
+class OffsetForm(PageForm):
     payment_method = RadioField(_l("Payment method"), validators=[InputRequired(
         message=_l("Choose a payment method."))])
 
@@ -147,7 +147,7 @@ class OffsetForm(FlaskForm):
             self.payment_method.data = methods[0]
 
 
-class AttachForm(FlaskForm):
+class AttachForm(PageForm):
     # Any id may be posted: the use case decides and its refusal goes beside the field.
     retirement_id = IdSelectField(_l("Earlier retirement"), message=_l("Choose a retirement."),
                                   validators=[InputRequired(message=_l("Choose a retirement."))])

@@ -2,17 +2,18 @@
 (``interop.peers``) checks the rules."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from core.page_forms import PageForm
 
 from core.form_fields import Required
 
 _required = Required(message=_l("This field is required."))  # keeps a parse error
 
 
-class PeerForm(FlaskForm):
+class PeerForm(PageForm):
     api_base = StringField(_l("The peer's API base address"),
                            validators=[_required, Length(max=300)],
                            render_kw={"inputmode": "url", "placeholder": "https://…/api/v1"})
@@ -30,7 +31,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class SubscriptionForm(FlaskForm):
+class SubscriptionForm(PageForm):
     """Subscribe to a pinned peer's change feed: the API token the peer's administrator
     issued to this registry, and which kinds of change to receive (feed event types)."""
 

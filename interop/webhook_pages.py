@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from core.page_forms import PageForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -21,7 +21,7 @@ from interop.feed import EVENT_TYPES, PREFIX
 bp = Blueprint("interop_webhook_pages", __name__, template_folder="templates")
 
 
-class WebhookForm(FlaskForm):
+class WebhookForm(PageForm):
     url = StringField(_l("Endpoint URL"), validators=[DataRequired(), Length(max=2000)])
     types = SelectField(_l("Changes to send"), default="")
 

@@ -3,7 +3,7 @@ statements, issuance, methodologies). They check shape (Flask-WTF, CSRF on); the
 cases check the rules."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from core.page_forms import PageForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
@@ -24,7 +24,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "") and str(value).isdigit() else None
 
 
-class OrderFilterForm(FlaskForm):
+class OrderFilterForm(PageForm):
     """The admin's order filters, read from the query string (a GET form: no CSRF)."""
 
     class Meta:
@@ -54,22 +54,22 @@ class OrderFilterForm(FlaskForm):
                 "placed_from": self.placed_from.data, "placed_to": self.placed_to.data}
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(PageForm):
     reason = TextAreaField(_l("Reason for releasing"), validators=[_required, Length(max=500)])
 
 
-class ConfirmTransferForm(FlaskForm):
+class ConfirmTransferForm(PageForm):
     # InputRequired, not DataRequired: unreadable text keeps the parser's own message.
     amount = YuanField(_l("Amount received (¥)"), validators=[
         InputRequired(message=_l("This field is required."))])
 
 
-class StatementForm(FlaskForm):
+class StatementForm(PageForm):
     file = FileField(_l("Bank statement (CSV)"),
                      validators=[FileRequired(message=_l("Choose a file."))])
 
 
-class MethodologyForm(FlaskForm):
+class MethodologyForm(PageForm):
     code = StringField(_l("Code"), validators=[
         _required, Length(min=2, max=32),
         Regexp(r"^[A-Z0-9]+(-[A-Z0-9]+)*$", message=_l("Upper-case letters, digits and hyphens."))])
@@ -87,7 +87,7 @@ class MethodologyForm(FlaskForm):
                                if c in ("draft", "filed")]
 
 
-class MethodologyStatusForm(FlaskForm):
+class MethodologyStatusForm(PageForm):
     status = SelectField(_l("New status"), validators=[_required],
                          invalid_choice_message=BAD_CHOICE)
 

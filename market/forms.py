@@ -7,7 +7,7 @@ import re
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from core.page_forms import PageForm
 from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.fields import DateField
 from wtforms.validators import Length, Optional, ValidationError
@@ -22,7 +22,7 @@ ORDER_PURPOSES = ("organization_operations", "voluntary", "pilot_neutrality", "d
 QUANTITY_FIELD = re.compile(r"^quantity_(\d{1,9})$")
 
 
-class BuyForm(FlaskForm):
+class BuyForm(PageForm):
     """The marketplace's buy form; one ``quantity_<listing id>`` field per listing is
     added by ``buy_form``."""
 
@@ -87,7 +87,7 @@ def submitted_listing_ids(formdata) -> list[int]:
     return ids[:100]
 
 
-class RegistrySearchForm(FlaskForm):
+class RegistrySearchForm(PageForm):
     """The public registry's search (GET, no CSRF: it changes nothing). Field names are
     the API's query parameters, so a page URL and an API URL filter alike."""
 

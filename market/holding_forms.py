@@ -2,7 +2,7 @@
 (Flask-WTF, CSRF on); the use cases check the rules."""
 
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_wtf import FlaskForm
+from core.page_forms import PageForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -21,7 +21,7 @@ def _optional_id(value):
     return int(value) if value not in (None, "") else None
 
 
-class RetireForm(FlaskForm):
+class RetireForm(PageForm):
     purpose = SelectField(_l("Purpose"), validators=[_required])
     beneficiary_name = StringField(_l("Beneficiary"), validators=[_required, Length(max=200)])
     quantity = TonnesField(_l("Quantity (t)"), validators=[_required])
@@ -43,7 +43,7 @@ class RetireForm(FlaskForm):
                 "note": (self.note.data or "").strip() or None}
 
 
-class TransferForm(FlaskForm):
+class TransferForm(PageForm):
     recipient = StringField(_l("Recipient organisation"), validators=[_required, Length(max=32)])
     lot_id = SelectField(_l("Lot"), coerce=_optional_id, validators=[_required])
     quantity = TonnesField(_l("Quantity (t)"), validators=[_required])

@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from core.page_forms import PageForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
@@ -42,7 +42,7 @@ def _optional_id(value):
     return int(value) if value not in (None, "") else None
 
 
-class IssuanceRequestForm(FlaskForm):
+class IssuanceRequestForm(PageForm):
     methodology_code = SelectField(_l("Methodology"), validators=[_required])
     vintage = IntegerField(_l("Vintage"), validators=[_required, NumberRange(min=2000, max=2100)],
                            render_kw={"inputmode": "numeric"})
@@ -71,12 +71,12 @@ def _is_zh() -> bool:
     return current_locale() == "zh"
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(PageForm):
     file = FileField(_l("Evidence file (PDF, XLSX or CSV)"),
                      validators=[FileRequired(message=_l("Choose a file."))])
 
 
-class ListingForm(FlaskForm):
+class ListingForm(PageForm):
     lot_id = SelectField(_l("Lot"), coerce=_optional_id, validators=[_required])
     quantity = TonnesField(_l("Quantity (t)"), validators=[_required])
     price = YuanField(_l("Price (¥ per tonne)"), validators=[_required])
@@ -86,12 +86,12 @@ class ListingForm(FlaskForm):
         self.lot_id.choices = [("", _l("Choose a lot"))] + lot_choices(lots)
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(PageForm):
     verified = TonnesField(_l("Verified quantity (t)"), validators=[_required])
     report_ref = StringField(_l("Verification report number"),
                              validators=[_required, Length(max=200)])
 
 
-class RejectForm(FlaskForm):
+class RejectForm(PageForm):
     reasons = TextAreaField(_l("Reasons and report reference"),
                             validators=[_required, Length(max=200)])

@@ -1,7 +1,7 @@
 """Page forms of the registry administrator's organisation pages (Flask-WTF, CSRF on)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from core.page_forms import PageForm
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -25,7 +25,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(PageForm):
     name = StringField(_l("Name"), validators=[_required, Length(max=200), _a_name])
     kind = SelectField(_l("Kind"), validators=[_required],
                        invalid_choice_message=_l("Not a valid choice."))
@@ -48,7 +48,7 @@ class OrganizationForm(FlaskForm):
         field.data = code or None
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PageForm):
     name = StringField(_l("Name"), validators=[_required, Length(max=100), _a_name])
     email = EmailField(_l("Email address"), validators=[
         _required, Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an email address."))])

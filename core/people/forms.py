@@ -1,7 +1,7 @@
 """Page forms of people (Flask-WTF: CSRF on). They check shape; use cases check rules."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from core.page_forms import PageForm
 from wtforms import EmailField, IntegerField, PasswordField, StringField
 from wtforms.validators import EqualTo, Length, NumberRange, Optional
 
@@ -11,13 +11,13 @@ from core.people import passwords, tokens
 _required = Required(message=_l("This field is required."))  # keeps a parse error
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PageForm):
     email = EmailField(_l("Email address"), validators=[_required, Length(max=254)])
     password = PasswordField(_l("Password"), validators=[_required,
                                                          Length(max=passwords.MAX_LENGTH)])
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(PageForm):
     """Set the first password from an invitation link."""
 
     password = PasswordField(_l("New password"), validators=[_required,
@@ -30,7 +30,7 @@ class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(_l("Current password"), validators=[_required])
 
 
-class NewTokenForm(FlaskForm):
+class NewTokenForm(PageForm):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
     expires_in_days = IntegerField(
         _l("Valid for (days)"), default=tokens.DEFAULT_DAYS,

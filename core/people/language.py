@@ -7,7 +7,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+from core.page_forms import PageForm
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 
@@ -21,7 +21,7 @@ bp = Blueprint("people_language", __name__)
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(PageForm):
     """The language of the user's pages and e-mail."""
 
     locale = SelectField(_l("Language of pages and e-mail"),

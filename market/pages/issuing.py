@@ -4,7 +4,7 @@ overriding a conflict with a reason (route ``issuance_pages.issue``; the same us
 ``POST /api/v1/issuance-requests/{id}/issuance``)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from core.page_forms import PageForm
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -13,7 +13,7 @@ from market import issuance_checks
 CHECK = "claim_check"
 
 
-class IssueForm(FlaskForm):
+class IssueForm(PageForm):
     override_reason = TextAreaField(
         _l("Reason for issuing despite the conflict"), validators=[Optional(), Length(max=1000)])
 
