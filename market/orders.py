@@ -128,11 +128,12 @@ def place_order(buyer, *, items: list[dict], payment_method: str,
 
 def unpaid_reserved_kg(buyer_id: int) -> int:
     """What the buyer holds reserved in orders still awaiting payment in their window."""
-    return db.session.execute(
+    # int(): PostgreSQL sums a bigint column as numeric (a Decimal in Python).
+    return int(db.session.execute(
         sa.select(sa.func.coalesce(sa.func.sum(OrderItem.quantity_kg), 0))
         .join(Order, Order.id == OrderItem.order_id)
         .where(Order.buyer_id == buyer_id, Order.status == "pending_payment",
-               Order.expires_at > clock.now())).scalar_one()
+               Order.expires_at > clock.now())).scalar_one())
 
 
 def _check_reservation_limits(buyer, kg: int) -> None:
