@@ -51,7 +51,9 @@ def month_name(month: str, *, short: bool) -> str:
 
 
 def retired_by_month_chart(table: dict[str, dict[str, int]]) -> dict:
-    """Stacked bars: one per month, one segment per purpose (kg retired)."""
+    """Stacked bars: one per month, one segment per purpose (kg retired). ``empty`` when
+    nothing was retired in these months: the page then says so instead of drawing an axis
+    with no scale (0–0.004 t)."""
     months = list(table)
     left, top, plot_h, bottom = 56, 10, 160, 24
     plot_w = WIDTH - left - 6
@@ -78,7 +80,8 @@ def retired_by_month_chart(table: dict[str, dict[str, int]]) -> dict:
                      "label_x": round(x + bar_w / 2, 1), "segments": segments})
     ticks = [{"y": round(top + plot_h - plot_h * k / 4, 1), "label": axis_label(step * k)}
              for k in range(5)]
-    return {"width": WIDTH, "height": top + plot_h + bottom, "left": left, "right": WIDTH - 6,
+    return {"empty": not any(totals),
+            "width": WIDTH, "height": top + plot_h + bottom, "left": left, "right": WIDTH - 6,
             "baseline": top + plot_h, "label_y": top + plot_h + 16, "bars": bars, "ticks": ticks,
             "legend": [{"purpose": p, "colour": PURPOSE_COLOURS[p], "label": label("purpose", p)}
                        for p in PURPOSES],
@@ -87,7 +90,8 @@ def retired_by_month_chart(table: dict[str, dict[str, int]]) -> dict:
 
 
 def scenario_chart(table: dict[str, dict[str, int]]) -> dict:
-    """Pairs of horizontal bars: issued and retired kg per scenario."""
+    """Pairs of horizontal bars: issued and retired kg per scenario; ``empty`` when nothing
+    has been issued or retired yet."""
     left, top, row_h, bar_h = 64, 4, 34, 12
     plot_w = WIDTH - left - 10
     step = nice_step(max([v["issued_kg"] for v in table.values()] + [1]))
@@ -104,6 +108,7 @@ def scenario_chart(table: dict[str, dict[str, int]]) -> dict:
     axis_y = top + len(SCENARIOS) * row_h
     ticks = [{"x": round(left + plot_w * k / 4, 1), "label": axis_label(step * k)}
              for k in range(5)]
-    return {"width": WIDTH, "height": axis_y + 20, "left": left, "axis_y": axis_y,
+    return {"empty": not any(r["issued_kg"] or r["retired_kg"] for r in rows),
+            "width": WIDTH, "height": axis_y + 20, "left": left, "axis_y": axis_y,
             "tick_label_y": axis_y + 14, "bar_h": bar_h, "rows": rows, "ticks": ticks,
             "issued_colour": ISSUED_COLOUR, "retired_colour": RETIRED_COLOUR}

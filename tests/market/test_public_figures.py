@@ -99,6 +99,22 @@ def test_home_page_draws_the_charts_with_their_tables_in_both_languages(client, 
     assert "voluntary" not in english.replace('class="', "")  # no raw purpose code shown
 
 
+def test_an_empty_registry_says_so_instead_of_drawing_an_axis_without_a_scale(client):
+    chinese = client.get("/").get_data(as_text=True)
+    assert "近 12 个月尚无注销。" in chinese and "尚未签发任何减排量。" in chinese
+    assert "<svg viewBox=" not in chinese and "0.004" not in chinese
+    assert "本图数据" in chinese  # the tables (zeros) stay for screen readers
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert "Nothing has been retired in the last 12 months." in english
+    assert "Nothing has been issued yet." in english
+
+
+def test_a_registry_with_lots_but_no_retirements_draws_only_the_scenario_chart(client, world):
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert "Nothing has been retired in the last 12 months." in page
+    assert page.count("<svg viewBox=") == 1 and "Nothing has been issued yet." not in page
+
+
 def test_registry_total_comes_from_the_aggregates_and_searches_are_capped(client, world,
                                                                          monkeypatch):
     _, buyer = world
