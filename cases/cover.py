@@ -19,7 +19,7 @@ from cases.models import CompensationCase
 from cases.privacy import refuse_identity_in_retirement
 from core import clock
 from core.formatting import format_kg
-from core.db import db
+from core.db import db, sum_int
 from core.errors import Forbidden, Invalid, WrongState
 from market import numbering
 from market.models import Retirement
@@ -86,7 +86,7 @@ def check_case_totals() -> list[str]:
     """compensation cases. Each case's retired total equals its retirements."""
     rows = db.session.execute(
         sa.select(CompensationCase.case_number, CompensationCase.retired_kg,
-                  sa.func.coalesce(sa.func.sum(Retirement.quantity_kg), 0))
+                  sum_int(Retirement.quantity_kg))
         .outerjoin(Retirement, Retirement.case_id == CompensationCase.id)
         .group_by(CompensationCase.id, CompensationCase.case_number,
                   CompensationCase.retired_kg)).all()

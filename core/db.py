@@ -103,6 +103,14 @@ def one_of(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstrain
     return sa.CheckConstraint(f"{column} IN ({', '.join(repr(v) for v in values)})", name=name)
 
 
+def sum_int(expression) -> sa.Cast:
+    """``SUM(expression)`` as a BIGINT, 0 over no rows: kg and fen totals come back as
+    ``int`` on both engines (PostgreSQL sums a bigint column as numeric, a ``Decimal`` in
+    Python, which JSON would write as a string). Every sum in the registry goes through
+    here (tests/core/test_sums.py)."""
+    return sa.cast(sa.func.coalesce(sa.func.sum(expression), 0), sa.BigInteger)
+
+
 def is_postgresql() -> bool:
     return db.engine.dialect.name == "postgresql"
 

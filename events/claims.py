@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from core.db import db
+from core.db import db, sum_int
 from core.errors import Forbidden, Invalid, NotFound
 from core.formatting import format_date
 from core.i18n import current_locale
@@ -131,10 +131,9 @@ def covering_retirements(claim: NeutralityClaim):
 
 
 def retired_kg(claim: NeutralityClaim) -> int:
-    """The sum of the covering retirements (PostgreSQL sums bigints as numeric)."""
+    """The sum of the covering retirements (kg)."""
     subquery = covering_retirements(claim).subquery()
-    return db.session.execute(sa.select(sa.cast(
-        sa.func.coalesce(sa.func.sum(subquery.c.quantity_kg), 0), sa.BigInteger))).scalar_one()
+    return db.session.execute(sa.select(sum_int(subquery.c.quantity_kg))).scalar_one()
 
 
 def record_footprint(claim: NeutralityClaim, stage: str, *, inputs: dict | None = None,

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from core import clock
-from core.db import db
+from core.db import db, sum_int
 from core.labels import bilingual_label
 from core.models import Organization
 from interop.describe import describe_registry
@@ -83,7 +83,7 @@ def _project(lot, registry: dict) -> dict:
 
 def _issuances(lot, check: dict | None) -> dict:
     request = lot.issuance_request
-    earlier = db.session.execute(sa.select(sa.func.coalesce(sa.func.sum(Lot.issued_kg), 0)).where(
+    earlier = db.session.execute(sa.select(sum_int(Lot.issued_kg)).where(
         Lot.seller_id == lot.seller_id, Lot.methodology_id == lot.methodology_id,
         Lot.id <= lot.id)).scalar_one()
     verifier = db.session.get(Organization, request.verifier_id) if request.verifier_id else None
@@ -100,7 +100,7 @@ def _issuances(lot, check: dict | None) -> dict:
             "verification_period_start": lot.period_start.isoformat(),
             "verification_period_end": lot.period_end.isoformat(),
             "batch_issued_volume": lot.issued_kg,
-            "cumulative_issued_volume": int(earlier),
+            "cumulative_issued_volume": earlier,
             "issuance_status": "Complete",
             "x-tanhui-unit": UNIT,
             "x-tanhui-vintage": lot.vintage,

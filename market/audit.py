@@ -10,7 +10,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from core.db import db
+from core.db import db, sum_int
 from market import ledger
 from market.models import LedgerEntry, LedgerHead, Lot, Retirement, SerialBlock
 from market.replay import IllegalHistory, Replay, normalise
@@ -63,7 +63,7 @@ def check_lots() -> list[str]:
 def check_retirements() -> list[str]:
     rows = db.session.execute(
         sa.select(Retirement.number, Retirement.quantity_kg,
-                  sa.func.coalesce(sa.func.sum(SerialBlock.serial_end - SerialBlock.serial_start + 1), 0))
+                  sum_int(SerialBlock.serial_end - SerialBlock.serial_start + 1))
         .outerjoin(SerialBlock, SerialBlock.retirement_id == Retirement.id)
         .group_by(Retirement.id, Retirement.number, Retirement.quantity_kg)
     ).all()

@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.db import db
+from core.db import db, sum_int
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.formatting import format_kg
 from core.i18n import quantity_text
@@ -128,12 +128,11 @@ def place_order(buyer, *, items: list[dict], payment_method: str,
 
 def unpaid_reserved_kg(buyer_id: int) -> int:
     """What the buyer holds reserved in orders still awaiting payment in their window."""
-    # int(): PostgreSQL sums a bigint column as numeric (a Decimal in Python).
-    return int(db.session.execute(
-        sa.select(sa.func.coalesce(sa.func.sum(OrderItem.quantity_kg), 0))
+    return db.session.execute(
+        sa.select(sum_int(OrderItem.quantity_kg))
         .join(Order, Order.id == OrderItem.order_id)
         .where(Order.buyer_id == buyer_id, Order.status == "pending_payment",
-               Order.expires_at > clock.now())).scalar_one())
+               Order.expires_at > clock.now())).scalar_one()
 
 
 def _check_reservation_limits(buyer, kg: int) -> None:

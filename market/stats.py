@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core import clock
-from core.db import db
+from core.db import db, sum_int
 from core.formatting import china_date
 from market.models import Lot, RetiredByMonth, Retirement, ScenarioTotal
 from market.models.issuance import SCENARIOS
@@ -81,16 +81,14 @@ def totals() -> dict:
     """``{issued_kg, retired_kg, retirement_count}`` of the whole registry (two small
     reads)."""
     issued, retired = db.session.execute(sa.select(
-        sa.func.coalesce(sa.func.sum(ScenarioTotal.issued_kg), 0),
-        sa.func.coalesce(sa.func.sum(ScenarioTotal.retired_kg), 0))).one()
-    return {"issued_kg": int(issued), "retired_kg": int(retired),
+        sum_int(ScenarioTotal.issued_kg), sum_int(ScenarioTotal.retired_kg))).one()
+    return {"issued_kg": issued, "retired_kg": retired,
             "retirement_count": retirement_count()}
 
 
 def retirement_count() -> int:
     """How many retirements the registry holds: the registry's unfiltered total."""
-    return int(db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(RetiredByMonth.retirement_count), 0))))
+    return db.session.scalar(sa.select(sum_int(RetiredByMonth.retirement_count)))
 
 
 def last_months(count: int = 12, today: date | None = None) -> list[str]:
@@ -137,11 +135,11 @@ def fresh_sums() -> tuple[dict, dict]:
     """The aggregates recomputed from the retirements and the lots (set-based SQL):
     ``({(month, purpose): (kg, count)}, {scenario: (issued_kg, retired_kg)})``."""
     month = _month_expression(db.session.get_bind().dialect.name).label("month")
-    monthly = {(m, p): (int(kg), int(n)) for m, p, kg, n in db.session.execute(
-        sa.select(month, Retirement.purpose, sa.func.sum(Retirement.quantity_kg),
+    monthly = {(m, p): (kg, n) for m, p, kg, n in db.session.execute(
+        sa.select(month, Retirement.purpose, sum_int(Retirement.quantity_kg),
                   sa.func.count()).group_by(month, Retirement.purpose))}
-    scenarios = {s: (int(issued), int(retired)) for s, issued, retired in db.session.execute(
-        sa.select(Lot.scenario, sa.func.sum(Lot.issued_kg), sa.func.sum(Lot.retired_kg))
+    scenarios = {s: (issued, retired) for s, issued, retired in db.session.execute(
+        sa.select(Lot.scenario, sum_int(Lot.issued_kg), sum_int(Lot.retired_kg))
         .group_by(Lot.scenario))}
     return monthly, scenarios
 

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request, url_for
 
-from core.db import db
+from core.db import db, sum_int
 from core.errors import DomainError
 from core.exports import FORMATS
 from core.page_forms import show_errors
@@ -21,8 +21,7 @@ def home():
     """Figures and charts from the incrementally kept aggregates (``market.stats``): no
     request sums the retirements."""
     figures = stats.totals()
-    listed_kg = db.session.scalar(sa.select(
-        sa.cast(sa.func.coalesce(sa.func.sum(Lot.listed_kg), 0), sa.BigInteger)))
+    listed_kg = db.session.scalar(sa.select(sum_int(Lot.listed_kg)))
     return render_template("market/home.html", issued_kg=figures["issued_kg"],
                            retired_kg=figures["retired_kg"], listed_kg=listed_kg,
                            retirement_count=figures["retirement_count"],
