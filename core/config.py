@@ -114,6 +114,10 @@ DEFAULTS = {
     # trip per request); a connection lost anyway fails one request and the pool renews.
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 900},
     "JSON_SORT_KEYS": False,
+    # argon2id parameters by argon2-cffi profile name: RFC 9106's low-memory profile (64 MiB,
+    # 3 passes). The test suite sets CHEAPEST, argon2-cffi's profile for tests; never a
+    # service.
+    "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
     # Every request body: 10 MiB uploads (PDF verification, evidence) plus multipart framing.
     # Larger bodies are 413 before they are read.
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024 + 64 * 1024,

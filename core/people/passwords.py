@@ -2,8 +2,9 @@
 
 from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from flask_babel import gettext as _
 
 from core.people.errors import WeakPassword
@@ -11,15 +12,23 @@ from core.people.errors import WeakPassword
 MIN_LENGTH = 10
 MAX_LENGTH = 1024  # argon2 takes any length; a bound keeps a request cheap
 
-# argon2-cffi's defaults are RFC 9106's low-memory argon2id profile.
-hasher = PasswordHasher()
+
+@cache
+def _hasher_of(profile: str) -> PasswordHasher:
+    return PasswordHasher.from_parameters(getattr(profiles, profile))
+
+
+def hasher() -> PasswordHasher:
+    """argon2id with the parameters of ``PASSWORD_HASH_PROFILE`` (an argon2-cffi profile;
+    RFC 9106's low-memory one unless the test suite says CHEAPEST)."""
+    return _hasher_of(current_app.config["PASSWORD_HASH_PROFILE"])
 
 
 @cache
-def _dummy_hash() -> str:
+def _dummy_hash(profile: str) -> str:
     """Verified when the email is unknown, so a wrong email costs as long as a wrong
     password (no timing hint of which emails exist)."""
-    return hasher.hash("not a password of anyone")
+    return _hasher_of(profile).hash("not a password of anyone")
 
 
 def check_rules(password: str, email: str) -> None:
@@ -36,16 +45,17 @@ def check_rules(password: str, email: str) -> None:
 
 
 def hash_password(password: str) -> str:
-    return hasher.hash(password)
+    return hasher().hash(password)
 
 
 def verify(password_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches; always spends one argon2 verification."""
+    dummy = _dummy_hash(current_app.config["PASSWORD_HASH_PROFILE"])
     try:
-        return hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        return hasher().verify(password_hash or dummy, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return hasher.check_needs_rehash(password_hash)
+    return hasher().check_needs_rehash(password_hash)

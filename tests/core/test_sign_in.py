@@ -192,3 +192,15 @@ def test_session_cookie_is_httponly_lax_and_secure_behind_https(client):
     local.config.update(BASE_URL="http://127.0.0.1:5000", SESSION_COOKIE_SECURE=None)
     configure_cookie(local)
     assert local.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_a_service_hashes_passwords_with_rfc_9106_low_memory_parameters(tmp_path):
+    from core.app import create_app
+
+    service = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'r.db'}",
+                          "SIGNING_KEY_DIR": str(tmp_path / "keys")})
+    with service.app_context():
+        made = passwords.hash_password("a password of ten")
+        assert made.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+        assert passwords.verify(made, "a password of ten")
+        assert not passwords.verify(None, "a password of ten")
