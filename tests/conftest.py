@@ -68,18 +68,46 @@ def migrated(tmp_path_factory, keys_dir):
     return template
 
 
-def _fresh_database(migrated, tmp_path) -> str:
-    if POSTGRES_URL:
-        engine = sa.create_engine(POSTGRES_URL)
-        with engine.begin() as conn:
+_postgres_engine = None
+_written_tables_probe = None
+
+
+def _empty_postgres() -> None:
+    """Empty what the previous test wrote: the tables holding a row (found by one probe
+    of every table) truncated together, the sequences it advanced restarted. Truncating
+    all ~55 tables each time made a new file for every table and index: 1–2 s a test on
+    a busy machine."""
+    global _postgres_engine, _written_tables_probe
+    if _postgres_engine is None:
+        _postgres_engine = sa.create_engine(POSTGRES_URL, poolclass=sa.pool.NullPool)
+    with _postgres_engine.begin() as conn:
+        if _written_tables_probe is None:
             tables = conn.execute(sa.text(
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                "AND tablename NOT IN ('alembic_version', 'ledger_head')")).scalars().all()
-            conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-            conn.exec_driver_sql("UPDATE ledger_head SET next_seq = 0")
-        engine.dispose()
+                "AND tablename NOT IN ('alembic_version', 'ledger_head') "
+                "ORDER BY tablename")).scalars().all()
+            _written_tables_probe = " UNION ALL ".join(
+                f"SELECT '{t}' WHERE EXISTS (SELECT FROM {t})" for t in tables)
+        written = conn.exec_driver_sql(_written_tables_probe).scalars().all()
+        if written:
+            conn.exec_driver_sql(f"TRUNCATE {', '.join(written)} CASCADE")
+        advanced = conn.execute(sa.text(
+            "SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences "
+            "WHERE schemaname = 'public' AND last_value IS NOT NULL")).scalars().all()
+        for sequence in advanced:
+            conn.exec_driver_sql(f"ALTER SEQUENCE {sequence} RESTART")
+        conn.exec_driver_sql("UPDATE ledger_head SET next_seq = 0 WHERE next_seq <> 0")
+
+
+def _fresh_database(migrated) -> str:
+    if POSTGRES_URL:
+        _empty_postgres()
         return POSTGRES_URL
-    path = tmp_path / "registry.db"
+    # One path for the session, so the app that serves it can be reused (below); the old
+    # file and its WAL are unlinked first, so a connection left open elsewhere keeps its own.
+    path = migrated.parent / "registry.db"
+    for leftover in (path, path.with_name("registry.db-wal"), path.with_name("registry.db-shm")):
+        leftover.unlink(missing_ok=True)
     shutil.copyfile(migrated, path)
     return f"sqlite:///{path}"
 
@@ -90,11 +118,39 @@ def app_config():
     return {}
 
 
-@pytest.fixture
-def app(migrated, tmp_path, keys_dir, app_config):
-    app = create_app({
+# Building the app (≈ 900 URL rules compiled, the OpenAPI document resolved) takes a
+# third of a second; most tests need the same one. It is built once per distinct
+# configuration and handed to the next test with its configuration restored and the
+# rate-limit counts cleared. A test that changes the app itself (adds a route) asks for
+# ``fresh_app``.
+_built_apps: dict[str, tuple] = {}  # newest last; a few kept (a fake Stripe per test is new)
+KEPT_APPS = 4
+
+
+def _app_for(config: dict, *, reuse: bool):
+    from core.people.sessions import limiter
+
+    key = repr(sorted(config.items()))
+    if reuse and key in _built_apps:
+        app, settings = _built_apps.pop(key)
+        _built_apps[key] = (app, settings)
+        app.config.clear()
+        app.config.update(settings)
+    else:
+        app = create_app(config)
+        if reuse:
+            _built_apps[key] = (app, dict(app.config))
+            while len(_built_apps) > KEPT_APPS:
+                del _built_apps[next(iter(_built_apps))]
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
+    limiter.reset()
+    return app
+
+
+def _test_config(migrated, keys_dir, app_config) -> dict:
+    return {
         "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": _fresh_database(migrated, tmp_path),
+        "SQLALCHEMY_DATABASE_URI": _fresh_database(migrated),
         "BASE_URL": "https://registry.test",
         "SIGNING_KEY_DIR": str(keys_dir),
         "STRIPE_SECRET_KEY": None,
@@ -104,13 +160,32 @@ def app(migrated, tmp_path, keys_dir, app_config):
         # Every verification post counts against its limit, and some tests post many;
         # tests/core/test_operations.py sets tiny limits of its own.
         "VERIFY_RATE_LIMIT": "10000 per minute",
+        # Flask-Limiter keeps the last app's setting when an app does not say (one
+        # limiter for every app): each app says.
+        "RATELIMIT_ENABLED": True,
+        # argon2-cffi's profile for tests: a sign-in costs microseconds, not 0.2 s of CPU.
+        "PASSWORD_HASH_PROFILE": "CHEAPEST",
         **app_config,
-    })
+    }
+
+
+def _serve(app):
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
     clock.set_now(None)
+
+
+@pytest.fixture
+def app(migrated, keys_dir, app_config):
+    yield from _serve(_app_for(_test_config(migrated, keys_dir, app_config), reuse=True))
+
+
+@pytest.fixture
+def fresh_app(migrated, keys_dir, app_config):
+    """An app of its own, for a test that adds to the app (a route); not reused."""
+    yield from _serve(_app_for(_test_config(migrated, keys_dir, app_config), reuse=False))
 
 
 @pytest.fixture

@@ -45,8 +45,10 @@ def test_a_wrong_method_on_a_page_is_a_405_page(client):
     (429, TooManyRequests(), "请求过于频繁"), (422, None, "无法处理该请求"),
     (400, None, "无法读取该请求"), (404, NotFound("没有该批次。"), "页面不存在"),
 ])
-def test_each_status_has_its_heading(app, client, status, raised, heading):
+def test_each_status_has_its_heading(fresh_app, status, raised, heading):
     from flask import abort
+
+    app, client = fresh_app, fresh_app.test_client()
 
     def fail():
         if raised is not None:
@@ -60,7 +62,9 @@ def test_each_status_has_its_heading(app, client, status, raised, heading):
     assert client.get(f"/broken-{status}", headers={"Accept": "application/json"}).is_json
 
 
-def test_an_unexpected_error_is_a_500_page_outside_testing(app, client):
+def test_an_unexpected_error_is_a_500_page_outside_testing(fresh_app):
+    app, client = fresh_app, fresh_app.test_client()
+
     def crash():
         raise RuntimeError("boom")
 

@@ -36,7 +36,7 @@ def wait_for(url: str, seconds: float = 30) -> requests.Response:
 def test_gunicorn_with_the_shipped_configuration_serves_health_and_metrics(
         migrated, tmp_path, keys_dir):
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=POSTGRES_URL or _fresh_database(migrated, tmp_path),
+    env = dict(os.environ, DATABASE_URL=_fresh_database(migrated),
                INSTANCE_DIR=str(tmp_path), SIGNING_KEY_DIR=str(keys_dir),
                GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2", GUNICORN_THREADS="4",
                PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "prometheus"),
