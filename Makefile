@@ -88,15 +88,26 @@ serve: setup
 scheduler: setup
 	$(FLASK) jobs run
 
-# The suite runs on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set; each
-# run fails below the coverage measured on SQLite (here, not in addopts: a single
-# `pytest tests/x.py` is not held to it). Sources and omissions: [tool.coverage] in pyproject.
+# The suite runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL at the same
+# time (one core each; their output is shown when both have ended, and kept in
+# instance/test-*.log). Each run fails below the coverage measured on SQLite (here, not
+# in addopts: a single `pytest tests/x.py` is not held to it). Sources and omissions:
+# [tool.coverage] in pyproject.
 COVERAGE    := --cov=. --cov-report=term --cov-fail-under=93
 test: setup system-test
-	TEST_DATABASE_URL= $(VENV)/bin/pytest $(COVERAGE)
-	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== again on PostgreSQL =="; \
+	@if [ -z "$$TEST_DATABASE_URL" ]; then \
 		$(VENV)/bin/pytest $(COVERAGE); \
+	else \
+		mkdir -p instance; \
+		echo "== SQLite and PostgreSQL side by side (instance/test-sqlite.log, instance/test-postgresql.log) =="; \
+		{ COVERAGE_FILE=.coverage.sqlite TEST_DATABASE_URL= $(VENV)/bin/pytest $(COVERAGE) \
+			> instance/test-sqlite.log 2>&1; echo $$? > instance/test-sqlite.rc; } & \
+		COVERAGE_FILE=.coverage.postgresql $(VENV)/bin/pytest $(COVERAGE) \
+			> instance/test-postgresql.log 2>&1; postgresql=$$?; \
+		wait; sqlite=$$(cat instance/test-sqlite.rc); \
+		echo "== SQLite (exit $$sqlite) =="; cat instance/test-sqlite.log; \
+		echo "== PostgreSQL (exit $$postgresql) =="; cat instance/test-postgresql.log; \
+		[ "$$sqlite" = 0 ] && [ "$$postgresql" = 0 ]; \
 	fi
 
 # Two registries (吉林 220000, 辽宁 210000) on 127.0.0.1 that pin, witness and hear each
