@@ -200,9 +200,12 @@ def encode_cursor(retirement: Retirement) -> str:
 
 
 def decode_cursor(cursor: str) -> int:
+    """The retirement id inside a cursor ``encode_cursor`` gave out; ``Invalid`` for any
+    other text, including an id no retirement can have (beyond a 64-bit integer, which
+    the database cannot even compare with)."""
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-        if not (text.startswith("r") and text[1:].isdigit()):
+        if not (text.startswith("r") and text[1:].isdigit()) or not 1 <= int(text[1:]) < 2**63:
             raise ValueError(cursor)
         return int(text[1:])
     except ValueError:
