@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request, url_for
 from core.db import db
 from core.errors import DomainError
 from core.exports import FORMATS
-from core.page_forms import show_errors
+from core.page_forms import query_form_page, show_errors
 from market import charts, exports, retirements, stats
 from market.registry_page import registry_page
 from market.forms import RegistrySearchForm
@@ -42,6 +42,7 @@ PER_PAGE = 50
 
 
 @bp.get("/registry")
+@query_form_page
 def registry():
     """The public registry: search, keyset pages (``after``), CSV/XLSX of every match."""
     form = RegistrySearchForm(request.args)
