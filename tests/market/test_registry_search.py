@@ -164,3 +164,24 @@ def test_lot_exports(client, holder):
     sheet = load_workbook(io.BytesIO(client.get("/api/v1/lots?format=xlsx").data),
                           read_only=True).active
     assert list(sheet.iter_rows(values_only=True))[1][0] == api[0]["code"]
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+86 431 1234", "-2+3", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize("url", ["/registry?format={fmt}&lang=en",
+                                 "/api/v1/retirements?format={fmt}"])
+def test_a_beneficiary_written_as_a_formula_is_exported_as_text(client, holder, url):
+    buyer, _ = holder
+    for name in FORMULAS:
+        retire(client, buyer, beneficiary_name=name)
+    sheet = load_workbook(io.BytesIO(client.get(url.format(fmt="xlsx")).data)).active
+    rows = list(sheet.iter_rows(min_row=2))
+    column = [c.value for c in next(sheet.iter_rows(max_row=1))].index(
+        "beneficiary_name" if "api" in url else "Beneficiary")
+    cells = [row[column] for row in rows]
+    assert sorted(c.value for c in cells) == sorted(FORMULAS)
+    assert all(c.data_type == "s" for c in cells)  # text, never a formula
+    text = client.get(url.format(fmt="csv")).get_data(as_text=True).lstrip("\ufeff")
+    exported = [row[column] for row in list(csv.reader(io.StringIO(text)))[1:]]
+    assert sorted(exported) == sorted("'" + name for name in FORMULAS)
