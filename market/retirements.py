@@ -128,6 +128,19 @@ def parse_serial(text: str) -> tuple[str, int]:
     return match["lot"].upper(), int(match["n"])
 
 
+def check_serial_exists(code: str, n: int) -> None:
+    """``Invalid`` (naming ``serial``) unless lot ``code`` exists and has a serial ``n``:
+    a serial no lot has is a typing mistake to point out, not "no retirement holds it"."""
+    issued_kg = db.session.scalar(sa.select(Lot.issued_kg).where(Lot.code == code))
+    if issued_kg is None:
+        raise Invalid(_("Not a serial number of this registry."),
+                      {"serial": [_("No lot %(code)s in this registry.", code=code)]})
+    if n > issued_kg:
+        raise Invalid(_("Not a serial number of this registry."),
+                      {"serial": [_("Lot %(code)s has the serials 1 to %(last)s.", code=code,
+                                    last=f"{issued_kg:,}")]})
+
+
 def china_day_bounds(day: date) -> tuple[datetime, datetime]:
     """The UTC instants at which a Beijing calendar day starts and the next one starts.
 
@@ -183,6 +196,7 @@ def search_retirements(*, purpose=None, beneficiary=None, organization=None, lot
                                  Retirement.certificate_number == wanted))
     if serial:
         code, n = parse_serial(serial)
+        check_serial_exists(code, n)
         stmt = stmt.where(Retirement.id.in_(
             sa.select(SerialBlock.retirement_id).join(Lot, Lot.id == SerialBlock.lot_id)
             .where(Lot.code == code, SerialBlock.serial_start <= n, SerialBlock.serial_end >= n,

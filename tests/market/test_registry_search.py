@@ -185,3 +185,19 @@ def test_a_beneficiary_written_as_a_formula_is_exported_as_text(client, holder, 
     text = client.get(url.format(fmt="csv")).get_data(as_text=True).lstrip("\ufeff")
     exported = [row[column] for row in list(csv.reader(io.StringIO(text)))[1:]]
     assert sorted(exported) == sorted("'" + name for name in FORMULAS)
+
+
+@pytest.mark.parametrize("lang, words", [("en", ("has the serials 1 to 100,000", "No lot JL-")),
+                                         ("zh", ("的序列号为 1 至 100,000", "本登记簿中没有批次 JL-"))])
+def test_a_serial_no_lot_has_is_refused_beside_the_field(client, holder, lang, words):
+    buyer, _ = holder
+    code = retire(client, buyer)["serials"][0]["lot_code"]
+    beyond, unknown = f"{code}-100000001", "JL-1999-NONE-00001-000000001"
+    for serial, message in ((beyond, words[0]), (unknown, words[1])):
+        api = client.get("/api/v1/retirements", query_string={"serial": serial},
+                         headers={"Accept-Language": lang})
+        assert api.status_code == 422 and message in api.json["errors"]["serial"][0]
+        page = client.get("/registry", query_string={"serial": serial, "lang": lang}).text
+        assert 'id="serial-errors"' in page and message in page and 'id="retirements"' not in page
+    assert client.get("/api/v1/retirements",
+                      query_string={"serial": f"{code}-100000"}).json["items"] == []
