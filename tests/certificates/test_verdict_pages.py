@@ -137,3 +137,10 @@ def test_pasted_text_that_cannot_be_read_is_kept_with_the_reason_beside_it(clien
     assert ">{not json</textarea>" in page
     textarea = page.split("<textarea")[1].split(">")[0]
     assert 'aria-describedby="verify-error"' in textarea and 'id="verify-error"' in page
+
+
+def test_the_offline_note_is_punctuated_in_the_readers_language(client):
+    chinese = client.get("/verify?lang=zh").get_data(as_text=True)
+    assert "</a>；PDF 签名证书" in chinese and "pdf-signing-certificates.pem</a>。" in chinese
+    english = client.get("/verify?lang=en").get_data(as_text=True)
+    assert "</a>; the PDF signing certificates" in english
