@@ -65,7 +65,7 @@ def test_a_long_unbroken_name_wraps_and_serials_break_only_at_hyphens(browser, l
         "purpose": "voluntary", "quantity_kg": 12_345, "beneficiary_name": "A" * 200}).json
     lot_code = retired["serials"][0]["lot_code"]
     page = new_page(browser, viewport=viewport)
-    for path in ("/registry", f"/lots/{lot_code}"):
+    for path in ("/registry", f"/lots/{lot_code}", f"/verify/{retired['certificate_number']}"):
         page.goto(f"{live_server}{path}")
         assert_page_is_usable(page)
         assert page.locator("td.breakable").first.bounding_box()["width"] < viewport["width"]
