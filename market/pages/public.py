@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 
 from core.db import db
 from core.errors import DomainError
@@ -50,7 +51,11 @@ def registry():
     fmt = request.args.get("format")
     result = {"items": [], "total": 0, "next": None}
     refused = True  # a refused search shows its errors, not an empty "result"
-    if form.validate():
+    if fmt and fmt not in FORMATS:  # a hand-made link: say so rather than show the page
+        form.validate()
+        form.form_errors.append(_("A download is CSV or Excel (XLSX): format=csv or "
+                                  "format=xlsx."))
+    elif form.validate():
         try:
             stmt = retirements.search_retirements(**form.filters())
             if fmt in FORMATS:
