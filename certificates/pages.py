@@ -5,12 +5,13 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from certificates import keys, service, verdicts
 from certificates.credentials import get_certificate, used_public_keys
 from certificates.pades import published_certificates_pem
 from certificates.rendering import ensure_pdf
-from core.errors import DomainError
+from core.errors import DomainError, handle_http_exception
 from core.strict_json import JSONRefused
 from core.ops.throttle import count_every_post, throttled
 
@@ -66,24 +67,48 @@ def certificate_home(number):
     return redirect(url_for("certificate_pages.verify_number", number=number))
 
 
+UPLOAD_LIMIT = 10 * 1024 * 1024  # a certificate's PDF is about 50 kB
+
+
+def _too_large() -> str:
+    return _("The file is larger than %(limit)s MB: it is not a certificate from this "
+             "registry (their PDFs are far smaller).", limit=UPLOAD_LIMIT // (1024 * 1024))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error):
+    """A body over ``MAX_CONTENT_LENGTH`` posted to ``/verify`` is refused before it is
+    read (413): the form again, the reason beside the file field, not a bare error page."""
+    if request.endpoint != "certificate_pages.verify_form" or request.method != "POST":
+        return handle_http_exception(error)
+    return render_template("certificates/verify_form.html", result=None, error=_too_large(),
+                           verdict="unreadable", claims=None, pasted=False, credential="",
+                           checks=[]), 413
+
+
 @bp.route("/verify", methods=["GET", "POST"])
 @throttled("certificate-verification", "VERIFY_RATE_LIMIT", counts=count_every_post)
 def verify_form():
     """Verify by number (redirects to ``/verify/{NUMBER}``, any case), by an uploaded PDF
-    or JSON file, or by pasted JSON: one verdict, the credential's claims, the checks."""
+    or JSON file, or by pasted JSON: one verdict, the credential's claims, the checks.
+    A refusal is shown beside the file field or the pasted text, which is kept."""
     if request.method == "GET" and request.args.get("number"):
         return redirect(url_for("certificate_pages.verify_number",
                                 number=request.args["number"].strip().upper()))
     result = error = verdict = claims = None
     pasted = False
+    text = ""
+    status = 200
     if request.method == "POST":
         upload = request.files.get("file")
         text = request.form.get("credential", "").strip()
         pasted = not (upload and upload.filename)
-        data = text.encode() if pasted else upload.read(10 * 1024 * 1024)
+        data = text.encode() if pasted else upload.read(UPLOAD_LIMIT + 1)
         if not data:
             error = (_("Choose a file or paste a credential.") if pasted
                      else _("The chosen file is empty."))
+        elif len(data) > UPLOAD_LIMIT:
+            error, verdict, status = _too_large(), "unreadable", 413
         else:
             try:
                 result = service.verify_pasted(text) if pasted else service.verify_upload(data)
@@ -95,7 +120,8 @@ def verify_form():
                 claims = verdicts.credential_claims(verdicts.credential_in(data))
     return render_template("certificates/verify_form.html", result=result, error=error,
                            verdict=verdict, claims=claims, pasted=pasted,
-                           checks=verdicts.check_lines(result) if result else [])
+                           credential=text if pasted and result is None else "",
+                           checks=verdicts.check_lines(result) if result else []), status
 
 
 @bp.get("/verify/<number>")

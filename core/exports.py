@@ -3,6 +3,12 @@
 Both hold one row at a time, not the list: CSV is written line by line by a generator
 response; XLSX goes through openpyxl's write-only workbook into a temporary file (a ZIP
 cannot be written as a stream) that is then sent in chunks and deleted.
+
+Anyone can put text into a public list (a beneficiary's name is what a buyer typed), and a
+spreadsheet program runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula
+(``=HYPERLINK(…)`` in a journalist's download; OWASP "CSV injection"). XLSX cells holding
+text are therefore written as text cells, never formulas; in CSV, which has no types,
+such a text gets a leading apostrophe, as spreadsheet programs themselves write it.
 """
 
 import csv
@@ -32,6 +38,16 @@ def _disposition(filename: str) -> str:
     return f'attachment; filename="{filename}"'
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value):
+    """A text cell as a spreadsheet program reads it literally (numbers are left alone)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_response(filename: str, header: list[str], rows) -> Response:
     """``rows`` is an iterable of lists (a ``Decimal`` is written as it prints); the file starts with a UTF-8 BOM so that
     spreadsheet programs read Chinese text correctly."""
@@ -44,7 +60,7 @@ def csv_response(filename: str, header: list[str], rows) -> Response:
         for row in rows:
             buffer.seek(0)
             buffer.truncate()
-            writer.writerow(row)
+            writer.writerow([csv_text(value) for value in row])
             yield buffer.getvalue()
 
     return Response(stream_with_context(lines()), mimetype="text/csv",
@@ -62,6 +78,23 @@ def _number_cell(worksheet, value: Decimal):
     return cell
 
 
+def _text_cell(worksheet, value: str):
+    """Text as a text cell: openpyxl would store ``=…`` as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(worksheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def _xlsx_cell(worksheet, value):
+    if isinstance(value, Decimal):
+        return _number_cell(worksheet, value)
+    if isinstance(value, str) and value.startswith("="):
+        return _text_cell(worksheet, value)
+    return value
+
+
 def xlsx_response(filename: str, header: list[str], rows, sheet: str = "data") -> Response:
     from openpyxl import Workbook
 
@@ -69,8 +102,7 @@ def xlsx_response(filename: str, header: list[str], rows, sheet: str = "data") -
     worksheet = workbook.create_sheet(sheet)
     worksheet.append(header)
     for row in rows:
-        worksheet.append([_number_cell(worksheet, value) if isinstance(value, Decimal) else value
-                          for value in row])
+        worksheet.append([_xlsx_cell(worksheet, value) for value in row])
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     workbook.save(path)

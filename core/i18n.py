@@ -24,7 +24,7 @@ from pathlib import Path
 from babel import support
 from flask import has_app_context, has_request_context, request, url_for
 from flask_babel import Babel, force_locale, get_locale, gettext, refresh
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from core import formatting, labels
 from core.config import PROJECT_ROOT
@@ -136,6 +136,14 @@ def label_filter(code, kind: str) -> str:
     return labels.label(kind, code)
 
 
+def code_breaks(code) -> Markup:
+    """A lot code or serial range (``JL-2026-TR-METRO-00001-000000001-000012345``) that may
+    wrap after its hyphens only, never inside a number (DOMAIN.md §8): browsers do not
+    break between a hyphen and a digit, and ``.mono`` would break anywhere."""
+    return Markup('<span class="code-breaks">%s</span>') % Markup("-<wbr>").join(
+        escape(part) for part in str(code).split("-"))
+
+
 def init_app(app) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
@@ -148,7 +156,7 @@ def init_app(app) -> None:
         tonnes=formatting.format_tonnes, kg=formatting.format_kg, yuan=formatting.format_yuan,
         qty=quantity, money=money, datetime=datetime_filter, date=date_filter,
         label=label_filter, amount_in_words=formatting.amount_in_words,
-        decimal=formatting.format_decimal_text)
+        decimal=formatting.format_decimal_text, code_breaks=code_breaks)
     env.globals.update(label=labels.label, lang_url=lang_url, current_locale=current_locale,
                        locales=LOCALES)
 

@@ -67,6 +67,16 @@ class PageForm(FlaskForm):
         return valid
 
 
+def query_form_page(view):
+    """Marks a GET page whose ``PageForm`` reads the query string (a search): the request
+    guard then lets the text rule's offences in it through, for the form to show beside
+    its fields like any refused search (what was typed kept), instead of refusing the
+    whole page. The page
+    must validate its form before it uses any parameter (its own or another)."""
+    view.shows_query_errors = True
+    return view
+
+
 def current_organization_of_user() -> Organization:
     """The signed-in person's organisation (call inside a ``page_role_required`` page)."""
     return current_user.organization

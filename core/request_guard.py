@@ -11,8 +11,16 @@ form fields is not refused here: the offences are recorded on ``g`` for the view
 ``core.page_forms.PageForm`` to show beside the fields (422, what was typed kept). While
 they are recorded ``core.db.transaction()`` refuses to run, and a response no PageForm
 answered for them is replaced by today's whole-page 422 (``_answered``) — so nothing is
-stored either way. Query strings, paths, file names and headers are refused as before.
+stored either way. A search page (``core.page_forms.query_form_page``: a GET whose form
+reads its query string) gets its query string's offences the same way, beside the search
+fields (answered like its other refused searches). Other query strings, paths, file
+names and headers are refused as before.
+
+Query bytes that are not UTF-8 are an offence too: Werkzeug would quietly read them as
+U+FFFD and the search would look for that, answering "nothing found".
 """
+
+from urllib.parse import unquote_to_bytes
 
 from flask import current_app, g, request
 from flask_babel import gettext as _
@@ -34,6 +42,21 @@ def _check(items, kind: str) -> dict:
     return errors
 
 
+def _undecodable(query: bytes) -> dict:
+    """The query parameters whose percent-decoded bytes are not UTF-8."""
+    errors = {}
+    for pair in query.split(b"&"):
+        key, _sep, value = pair.partition(b"=")
+        try:
+            for part in (key, value):
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            name = unquote_to_bytes(key.replace(b"+", b" ")).decode("utf-8", "replace")
+            errors.setdefault(name if not text.problem(name) else "_schema", []).append(
+                _("Not a valid utf-8 string."))
+    return errors
+
+
 def guard():
     setattr(g, VIOLATIONS, None)  # g outlives a request where an app context was pushed
     setattr(g, HANDLED, False)
@@ -41,6 +64,11 @@ def guard():
         if isinstance(value, str) and text.problem(value):
             raise NotFound()
     errors = _check(request.args.items(multi=True), text.SINGLE_LINE)
+    for key, messages in _undecodable(request.query_string).items():
+        errors.setdefault(key, []).extend(messages)
+    if errors and _search_page():
+        setattr(g, VIOLATIONS, errors)  # for the page's search form, beside the fields
+        return
     form_errors = {}
     if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         form_errors = _check(request.form.items(multi=True), text.MULTI_LINE)
@@ -62,6 +90,11 @@ def _page_form_post() -> bool:
     return request.method == "POST" and not (path == "/api" or path.startswith("/api/"))
 
 
+def _search_page() -> bool:
+    view = current_app.view_functions.get(request.endpoint)
+    return request.method == "GET" and getattr(view, "shows_query_errors", False)
+
+
 def _answered(response):
     """A page form post whose offences no PageForm put beside its fields gets the
     whole-page 422 it always got (nothing was stored: ``transaction()`` refused)."""
@@ -69,7 +102,9 @@ def _answered(response):
     if not violations:
         return response
     if getattr(g, HANDLED, False):
-        if response.status_code < 400:
+        # A search page answers a refused search as it answers any other (200, the
+        # errors beside its fields); a refused post is a 422.
+        if response.status_code < 400 and request.method != "GET":
             response.status_code = 422
         return response
     setattr(g, VIOLATIONS, None)

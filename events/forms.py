@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from core.page_forms import PageForm
 from wtforms import DateField, Field, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from core.form_fields import IdSelectField, Required, TonnesField
@@ -151,3 +151,13 @@ class AttachForm(PageForm):
     # Any id may be posted: the use case decides and its refusal goes beside the field.
     retirement_id = IdSelectField(_l("Earlier retirement"), message=_l("Choose a retirement."),
                                   validators=[InputRequired(message=_l("Choose a retirement."))])
+
+
+class EventSearchForm(PageForm):
+    """The public list of carbon-neutral events' search by name (GET, no CSRF: it changes
+    nothing); a refused name is shown beside the box (``core.page_forms.query_form_page``)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name of the event"), validators=[Optional(), Length(max=200)])

@@ -128,6 +128,19 @@ def parse_serial(text: str) -> tuple[str, int]:
     return match["lot"].upper(), int(match["n"])
 
 
+def check_serial_exists(code: str, n: int) -> None:
+    """``Invalid`` (naming ``serial``) unless lot ``code`` exists and has a serial ``n``:
+    a serial no lot has is a typing mistake to point out, not "no retirement holds it"."""
+    issued_kg = db.session.scalar(sa.select(Lot.issued_kg).where(Lot.code == code))
+    if issued_kg is None:
+        raise Invalid(_("Not a serial number of this registry."),
+                      {"serial": [_("No lot %(code)s in this registry.", code=code)]})
+    if n > issued_kg:
+        raise Invalid(_("Not a serial number of this registry."),
+                      {"serial": [_("Lot %(code)s has the serials 1 to %(last)s.", code=code,
+                                    last=f"{issued_kg:,}")]})
+
+
 def china_day_bounds(day: date) -> tuple[datetime, datetime]:
     """The UTC instants at which a Beijing calendar day starts and the next one starts.
 
@@ -183,6 +196,7 @@ def search_retirements(*, purpose=None, beneficiary=None, organization=None, lot
                                  Retirement.certificate_number == wanted))
     if serial:
         code, n = parse_serial(serial)
+        check_serial_exists(code, n)
         stmt = stmt.where(Retirement.id.in_(
             sa.select(SerialBlock.retirement_id).join(Lot, Lot.id == SerialBlock.lot_id)
             .where(Lot.code == code, SerialBlock.serial_start <= n, SerialBlock.serial_end >= n,
@@ -200,9 +214,12 @@ def encode_cursor(retirement: Retirement) -> str:
 
 
 def decode_cursor(cursor: str) -> int:
+    """The retirement id inside a cursor ``encode_cursor`` gave out; ``Invalid`` for any
+    other text, including an id no retirement can have (beyond a 64-bit integer, which
+    the database cannot even compare with)."""
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-        if not (text.startswith("r") and text[1:].isdigit()):
+        if not (text.startswith("r") and text[1:].isdigit()) or not 1 <= int(text[1:]) < 2**63:
             raise ValueError(cursor)
         return int(text[1:])
     except ValueError:

@@ -2,11 +2,12 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 
 from core.db import db, sum_int
 from core.errors import DomainError
 from core.exports import FORMATS
-from core.page_forms import show_errors
+from core.page_forms import query_form_page, show_errors
 from market import charts, exports, retirements, stats
 from market.registry_page import registry_page
 from market.forms import RegistrySearchForm
@@ -41,6 +42,7 @@ PER_PAGE = 50
 
 
 @bp.get("/registry")
+@query_form_page
 def registry():
     """The public registry: search, keyset pages (``after``), CSV/XLSX of every match."""
     form = RegistrySearchForm(request.args)
@@ -48,7 +50,11 @@ def registry():
     fmt = request.args.get("format")
     result = {"items": [], "total": 0, "next": None}
     refused = True  # a refused search shows its errors, not an empty "result"
-    if form.validate():
+    if fmt and fmt not in FORMATS:  # a hand-made link: say so rather than show the page
+        form.validate()
+        form.form_errors.append(_("A download is CSV or Excel (XLSX): format=csv or "
+                                  "format=xlsx."))
+    elif form.validate():
         try:
             stmt = retirements.search_retirements(**form.filters())
             if fmt in FORMATS:

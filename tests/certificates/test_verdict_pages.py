@@ -4,6 +4,7 @@ whenever the document must not be relied on — for a genuine PDF, a tampered on
 revoked certificate and an unreadable file, in Chinese and English."""
 
 import io
+import re
 
 import pytest
 
@@ -53,7 +54,8 @@ def test_a_genuine_pdf_is_genuine_and_shows_what_it_says(client, certificate, la
                   "1.250", "1,250&nbsp;kg"):
         assert claim in page, claim
     serial = certificate["serial"]
-    assert f"{serial['lot_code']}-{serial['serial_start']:09d}-{serial['serial_end']:09d}" in page
+    shown = re.sub(r"<wbr>|<span class=\"code-breaks\">|</span>", "", page)  # break points
+    assert f"{serial['lot_code']}-{serial['serial_start']:09d}-{serial['serial_end']:09d}" in shown
     assert page.count('class="ok"') == 4  # signature, PDF signature, status, ledger
     assert 'class="bad"' not in page
 
@@ -111,3 +113,36 @@ def test_certificate_numbers_are_found_in_any_case(client, certificate):
     assert page.status_code == 200 and "Genuine" in verdict_of(page.get_data(as_text=True))
     assert client.get("/verify/jlc-2026-999999").status_code in (302, 404)
     assert client.get("/verify/JLC-2026-999999").status_code == 404
+
+
+@pytest.mark.parametrize("lang, words", [("zh", "文件超过 10 MB"), ("en", "larger than 10 MB")])
+@pytest.mark.parametrize("size", [10 * 1024 * 1024 + 1, 50 * 1024 * 1024])
+def test_an_oversized_upload_is_refused_beside_the_file_field(client, lang, words, size):
+    """Just over the page's 10 MB (read, not truncated into a "not genuine") and far over
+    the request limit (refused before it is read): the form again, 413, not an error page."""
+    # The body is built here: the test client spools a large multipart body to a
+    # temporary file it never closes.
+    body = (b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
+            b"Content-Type: application/pdf\r\n\r\n%PDF-1.7\n" + b"0" * size + b"\r\n--b--\r\n")
+    response = client.post(f"/verify?lang={lang}", data=body,
+                           content_type="multipart/form-data; boundary=b")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert LANGS[lang]["unreadable"] in verdict_of(page)
+    assert 'id="verify-error"' in page and words in page
+    file_input = page.split('id="verify-file"')[1].split(">")[0]
+    assert 'aria-describedby="verify-error"' in file_input
+
+
+def test_pasted_text_that_cannot_be_read_is_kept_with_the_reason_beside_it(client):
+    page = client.post("/verify?lang=en", data={"credential": "{not json"}).get_data(as_text=True)
+    assert ">{not json</textarea>" in page
+    textarea = page.split("<textarea")[1].split(">")[0]
+    assert 'aria-describedby="verify-error"' in textarea and 'id="verify-error"' in page
+
+
+def test_the_offline_note_is_punctuated_in_the_readers_language(client):
+    chinese = client.get("/verify?lang=zh").get_data(as_text=True)
+    assert "</a>；PDF 签名证书" in chinese and "pdf-signing-certificates.pem</a>。" in chinese
+    english = client.get("/verify?lang=en").get_data(as_text=True)
+    assert "</a>; the PDF signing certificates" in english

@@ -53,3 +53,31 @@ def test_registry_search_and_next_page(browser, live_server, seeded, locale, pho
         page.screenshot(path=f"{SHOTS}/registry-search-{locale}-{'390' if phone else '1280'}.png",
                         full_page=True)
     page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE])
+def test_a_long_unbroken_name_wraps_and_serials_break_only_at_hyphens(browser, live_server, app,
+                                                                     client, viewport):
+    seller, buyer = make_org("seller"), make_org("buyer", name="长春" + "绿" * 90)
+    lot_id = make_lot(seller, 100_000)
+    give(seller, buyer, lot_id, 20_000)
+    retired = client.post("/api/v1/retirements", headers=buyer.headers, json={
+        "purpose": "voluntary", "quantity_kg": 12_345, "beneficiary_name": "A" * 200}).json
+    lot_code = retired["serials"][0]["lot_code"]
+    page = new_page(browser, viewport=viewport)
+    for path in ("/registry", f"/lots/{lot_code}", f"/verify/{retired['certificate_number']}"):
+        page.goto(f"{live_server}{path}")
+        assert_page_is_usable(page)
+        assert page.locator("td.breakable").first.bounding_box()["width"] < viewport["width"]
+    page.goto(f"{live_server}/registry")
+    # A serial range wraps only between its parts: no part (a number) is on two lines.
+    serial = page.locator("td.serials a").first
+    parts = serial.evaluate("""a => [...a.querySelector('.code-breaks').childNodes]
+        .filter(n => n.nodeType === Node.TEXT_NODE).map(n => {
+            const range = document.createRange();
+            range.selectNodeContents(n);
+            return [n.textContent, [...range.getClientRects()].map(r => [r.left, r.top, r.width])];
+        })""")
+    assert "".join(text for text, _ in parts) == retired["serials"][0]["range"]
+    assert len(parts) == 7 and all(len(rects) == 1 for _, rects in parts), parts
+    page.context.close()

@@ -163,3 +163,17 @@ def test_a_tampered_stage_shows_an_error_at_the_top_of_the_page(client, host):
         assert response.status_code == 422
         summary = re.search(r'id="error-summary">(.*?)</div>', response.text, re.S)
         assert summary and expected in summary.group(1)
+
+
+@pytest.mark.parametrize("query, message", [
+    ("q=a%00b", "Contains a control character (U+0000)"),
+    ("q=%E2%80%AE%E8%AE%BA%E5%9D%9B", "bidirectional control (U+202E"),
+    ("q=%FF", "Not a valid utf-8 string."),
+    ("q=" + "x" * 201, "200")])
+def test_the_public_event_search_shows_a_refused_name_beside_its_box(client, app, query,
+                                                                      message):
+    """It was a whole-page 422 (or, past 200 characters, a silently shortened search)."""
+    response = client.get(f"/registry/events?{query}&lang=en")
+    assert response.status_code == 200
+    assert message in errors_beside(response, "q")
+    assert 'id="public-events"' not in response.text and 'id="result-count"' not in response.text

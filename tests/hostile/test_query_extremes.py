@@ -78,3 +78,25 @@ def test_the_pages_xlsx_holds_tonnes_as_numbers(client, retired):
     assert cell.number_format == "0.000"
     csv_text = client.get("/registry?format=csv&lang=en").get_data(as_text=True)
     assert ",1.000," in csv_text
+
+
+@pytest.mark.parametrize("inside", ["r99999999999999999999999", "r9223372036854775808", "r0"])
+def test_a_cursor_holding_an_impossible_id_is_refused_not_a_500(client, retired, inside):
+    import base64
+
+    cursor = base64.urlsafe_b64encode(inside.encode()).decode().rstrip("=")
+    api = client.get(f"/api/v1/retirements?after={cursor}")
+    assert api.status_code == 422 and api.json["errors"]["after"]
+    page = client.get(f"/registry?after={cursor}&lang=en")
+    assert page.status_code == 200
+    assert "This page link is not valid." in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "CSV", "json"])
+def test_an_unknown_download_format_is_named_on_the_page_and_422_in_the_api(client, retired, fmt):
+    page = client.get(f"/registry?format={fmt}&lang=en")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert "A download is CSV or Excel (XLSX)" in page.get_data(as_text=True)
+    assert 'id="retirements"' not in page.get_data(as_text=True)
+    api = client.get(f"/api/v1/retirements?format={fmt}")
+    assert api.status_code == 422 and "format" in api.json["errors"]

@@ -96,6 +96,28 @@ def test_control_characters_in_a_page_query_are_a_422_page(client, url):
     assert "无法处理该请求" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("url", ["/api/v1/retirements?beneficiary=%FF%FE",
+                                 "/api/v1/retirements?organization=%C3", "/api/v1/lots?%FF=1"])
+def test_query_bytes_that_are_not_utf8_are_422_not_a_search_for_u_fffd(client, url):
+    response = client.get(url, headers={"Accept-Language": "en"})
+    assert response.status_code == 422 and set(response.json) == SHAPE
+    assert "Not a valid utf-8 string." in str(response.json["errors"])
+
+
+@pytest.mark.parametrize("query, field, message", [
+    ("beneficiary=a%09b", "beneficiary", "line break or tab (U+0009)"),
+    ("number=JLR%E2%80%AE", "number", "bidirectional control (U+202E"),
+    ("organization=%FF", "organization", "Not a valid utf-8 string."),
+    ("lot_code=%01&format=csv", "lot_code", "control character (U+0001)")])
+def test_the_registry_search_shows_a_bad_character_beside_its_field(client, market, query,
+                                                                     field, message):
+    response = client.get(f"/registry?{query}&lang=en")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert f'id="{field}-errors"' in page and message in page
+    assert 'id="retirements"' not in page  # no search ran
+
+
 def test_the_paste_form_and_headers_follow_the_rule(client, market):
     pasted = client.post("/verify", data={"credential": '{"a": "\u0000"}'})
     assert pasted.status_code == 422

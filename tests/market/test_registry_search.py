@@ -164,3 +164,40 @@ def test_lot_exports(client, holder):
     sheet = load_workbook(io.BytesIO(client.get("/api/v1/lots?format=xlsx").data),
                           read_only=True).active
     assert list(sheet.iter_rows(values_only=True))[1][0] == api[0]["code"]
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+86 431 1234", "-2+3", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize("url", ["/registry?format={fmt}&lang=en",
+                                 "/api/v1/retirements?format={fmt}"])
+def test_a_beneficiary_written_as_a_formula_is_exported_as_text(client, holder, url):
+    buyer, _ = holder
+    for name in FORMULAS:
+        retire(client, buyer, beneficiary_name=name)
+    sheet = load_workbook(io.BytesIO(client.get(url.format(fmt="xlsx")).data)).active
+    rows = list(sheet.iter_rows(min_row=2))
+    column = [c.value for c in next(sheet.iter_rows(max_row=1))].index(
+        "beneficiary_name" if "api" in url else "Beneficiary")
+    cells = [row[column] for row in rows]
+    assert sorted(c.value for c in cells) == sorted(FORMULAS)
+    assert all(c.data_type == "s" for c in cells)  # text, never a formula
+    text = client.get(url.format(fmt="csv")).get_data(as_text=True).lstrip("\ufeff")
+    exported = [row[column] for row in list(csv.reader(io.StringIO(text)))[1:]]
+    assert sorted(exported) == sorted("'" + name for name in FORMULAS)
+
+
+@pytest.mark.parametrize("lang, words", [("en", ("has the serials 1 to 100,000", "No lot JL-")),
+                                         ("zh", ("的序列号为 1 至 100,000", "本登记簿中没有批次 JL-"))])
+def test_a_serial_no_lot_has_is_refused_beside_the_field(client, holder, lang, words):
+    buyer, _ = holder
+    code = retire(client, buyer)["serials"][0]["lot_code"]
+    beyond, unknown = f"{code}-100000001", "JL-1999-NONE-00001-000000001"
+    for serial, message in ((beyond, words[0]), (unknown, words[1])):
+        api = client.get("/api/v1/retirements", query_string={"serial": serial},
+                         headers={"Accept-Language": lang})
+        assert api.status_code == 422 and message in api.json["errors"]["serial"][0]
+        page = client.get("/registry", query_string={"serial": serial, "lang": lang}).text
+        assert 'id="serial-errors"' in page and message in page and 'id="retirements"' not in page
+    assert client.get("/api/v1/retirements",
+                      query_string={"serial": f"{code}-100000"}).json["items"] == []
