@@ -201,3 +201,12 @@ def test_a_serial_no_lot_has_is_refused_beside_the_field(client, holder, lang, w
         assert 'id="serial-errors"' in page and message in page and 'id="retirements"' not in page
     assert client.get("/api/v1/retirements",
                       query_string={"serial": f"{code}-100000"}).json["items"] == []
+
+
+@pytest.mark.parametrize("typed", ["ｗｉ", "ＷＩ", "école", "Ωμέγα"])
+def test_a_search_ignores_case_beyond_ascii_on_both_databases(client, holder, typed):
+    buyer, _ = holder
+    for name in ("Ｗｉｄｅ长春", "ÉCOLE 吉林", "ωμέγα 公司"):
+        retire(client, buyer, beneficiary_name=name)
+    found = client.get("/api/v1/retirements", query_string={"beneficiary": typed}).json
+    assert len(found["items"]) == 1, (typed, found)
