@@ -21,7 +21,7 @@ def public_event_list():
     form = EventSearchForm(request.args)
     if not form.validate():  # the reason beside the box; no list pretends to answer
         return render_template("events/public_events.html", form=form, refused=True,
-                               found=None, events=[], q=form.q.data)
+                               found=None, events=[], q=form.q.data), 422
     q = (form.q.data or "").strip() or None
     found = page_of(listing.public_events(q), page_number(), PER_PAGE, db.session)
     rows = [views.event_view(event) for event in found["items"]]

@@ -65,6 +65,7 @@ def registry():
             show_errors(form, error)
     rows = result["items"]
     args = form.query_args()
+    # A refused search is 422 like any refused form, with the reasons beside the fields.
     return render_template(
         "market/registry.html", form=form, retirements=rows, total=result["total"], refused=refused,
         total_capped=result.get("total_capped", False),
@@ -73,4 +74,4 @@ def registry():
         next_url=url_for(".registry", **args, after=result["next"]) if result["next"] else None,
         first_url=url_for(".registry", **args),
         csv_url=url_for(".registry", **args, format="csv"),
-        xlsx_url=url_for(".registry", **args, format="xlsx"))
+        xlsx_url=url_for(".registry", **args, format="xlsx")), 422 if refused else 200

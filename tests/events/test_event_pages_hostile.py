@@ -174,6 +174,6 @@ def test_the_public_event_search_shows_a_refused_name_beside_its_box(client, app
                                                                       message):
     """It was a whole-page 422 (or, past 200 characters, a silently shortened search)."""
     response = client.get(f"/registry/events?{query}&lang=en")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in errors_beside(response, "q")
     assert 'id="public-events"' not in response.text and 'id="result-count"' not in response.text

@@ -113,7 +113,7 @@ def test_the_registry_search_shows_a_bad_character_beside_its_field(client, mark
                                                                      field, message):
     response = client.get(f"/registry?{query}&lang=en")
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert response.status_code == 422 and response.mimetype == "text/html"
     assert f'id="{field}-errors"' in page and message in page
     assert 'id="retirements"' not in page  # no search ran
 

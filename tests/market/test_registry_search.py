@@ -109,7 +109,7 @@ def test_registry_page_pages_searches_marks_revoked_and_links(client, holder):
     assert revoked["number"] in searched and made[1] not in searched
     assert "format=csv" in searched and "beneficiary=" in searched
     wrong = client.get("/registry?serial=nonsense")
-    assert wrong.status_code == 200 and "field-errors" in wrong.text
+    assert wrong.status_code == 422 and "field-errors" in wrong.text
 
 
 def test_rows_link_to_the_event_page(client, app):
