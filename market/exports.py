@@ -5,7 +5,7 @@ moments, codes; the page export shows tonnes, Beijing time and labels instead.""
 
 from decimal import Decimal
 
-from flask import g
+from flask import current_app, g
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from core.formatting import format_datetime
@@ -33,6 +33,11 @@ def _label_once(kind: str, code) -> str:
     return cache[key]
 
 
+def _page_url(path: str, id_) -> str:
+    """The public page a row belongs to, as a link a spreadsheet opens (the API keeps ids)."""
+    return f"{current_app.config['BASE_URL']}/{path}/{id_}" if id_ else ""
+
+
 def _plain_tonnes(kg: int) -> Decimal:
     """``12500`` → ``Decimal("12.500")``: tonnes with three decimals, exact. CSV writes
     ``12.500`` (no grouping, so a spreadsheet reads it as a number); XLSX writes a number
@@ -58,9 +63,12 @@ RETIREMENT_COLUMNS = (
     ("period_start", _l("Period start"), lambda r: _iso(r.period_start),
      lambda r: _iso(r.period_start)),
     ("period_end", _l("Period end"), lambda r: _iso(r.period_end), lambda r: _iso(r.period_end)),
-    ("event_id", _l("Event"), lambda r: r.event_id or "", lambda r: r.event_id or ""),
-    ("claim_id", _l("Claim"), lambda r: r.claim_id or "", lambda r: r.claim_id or ""),
-    ("case_id", _l("Case"), lambda r: r.case_id or "", lambda r: r.case_id or ""),
+    ("event_id", _l("Event page"), lambda r: r.event_id or "",
+     lambda r: _page_url("events", r.event_id)),
+    ("claim_id", _l("Claim page"), lambda r: r.claim_id or "",
+     lambda r: _page_url("claims", r.claim_id)),
+    ("case_id", _l("Case page"), lambda r: r.case_id or "",
+     lambda r: _page_url("cases", r.case_id)),
     ("revoked", _l("Certificate revoked"), lambda r: "true" if r.revoked else "false",
      lambda r: _label_once("yes_no", r.revoked)),
 )

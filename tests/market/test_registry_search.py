@@ -121,6 +121,14 @@ def test_rows_link_to_the_event_page(client, app):
     event_id = make_event(host)
     retire(client, host, purpose="event_neutrality", event_id=event_id)
     assert f'href="/events/{event_id}"' in client.get("/registry").text
+    # The page's download links it too; the API's keeps the id.
+    page_rows = list(csv.DictReader(io.StringIO(
+        client.get("/registry?format=csv&lang=en").get_data(as_text=True).lstrip("\ufeff"))))
+    assert page_rows[0]["Event page"] == f"https://registry.test/events/{event_id}"
+    assert page_rows[0]["Case page"] == ""
+    api_rows = list(csv.DictReader(io.StringIO(
+        client.get("/api/v1/retirements?format=csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert api_rows[0]["event_id"] == str(event_id)
 
 
 def test_exports_equal_the_api_list(client, holder):
