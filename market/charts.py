@@ -82,7 +82,7 @@ def retired_by_month_chart(table: dict[str, dict[str, int]]) -> dict:
              for k in range(5)]
     return {"empty": not any(totals),
             "width": WIDTH, "height": top + plot_h + bottom, "left": left, "right": WIDTH - 6,
-            "baseline": top + plot_h, "label_y": top + plot_h + 16, "bars": bars, "ticks": ticks,
+            "baseline": top + plot_h, "label_y": top + plot_h + 17, "bars": bars, "ticks": ticks,
             "legend": [{"purpose": p, "colour": PURPOSE_COLOURS[p], "label": label("purpose", p)}
                        for p in PURPOSES],
             "rows": [{"name": b["name"], "total_kg": b["total_kg"],
@@ -110,5 +110,5 @@ def scenario_chart(table: dict[str, dict[str, int]]) -> dict:
              for k in range(5)]
     return {"empty": not any(r["issued_kg"] or r["retired_kg"] for r in rows),
             "width": WIDTH, "height": axis_y + 20, "left": left, "axis_y": axis_y,
-            "tick_label_y": axis_y + 14, "bar_h": bar_h, "rows": rows, "ticks": ticks,
+            "tick_label_y": axis_y + 15, "bar_h": bar_h, "rows": rows, "ticks": ticks,
             "issued_colour": ISSUED_COLOUR, "retired_colour": RETIRED_COLOUR}
