@@ -16,4 +16,6 @@ def init_app(app, api) -> None:
     signals.retirement_created.connect(cover.count_retirement)
     jobs.init_app(app)
     admin_panel.init_app(app)
-    audit.register(cover.check_case_totals)
+    from flask_babel import lazy_gettext as _l
+    audit.register(cover.check_case_totals,
+                   _l("Each compensation case's retired total equals its retirements"))
