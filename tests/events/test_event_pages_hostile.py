@@ -163,3 +163,16 @@ def test_a_tampered_stage_shows_an_error_at_the_top_of_the_page(client, host):
         assert response.status_code == 422
         summary = re.search(r'id="error-summary">(.*?)</div>', response.text, re.S)
         assert summary and expected in summary.group(1)
+
+
+@pytest.mark.parametrize("typed", ["5\x00", "5\x07", "5\u202e"])
+def test_a_control_character_in_an_activity_quantity_is_refused_beside_the_field(
+        client, host, typed):
+    event_id = make_event(host)
+    code = f"U+{ord(typed[-1]):04X}"
+    for headers, expected in (({}, "此处不允许"), (EN, code)):
+        response = client.post(f"/events/{event_id}/footprints",
+                               data={"stage": "estimate", "waste_kg": typed}, headers=headers)
+        assert response.status_code == 422
+        assert expected in errors_beside(response, "estimate-waste_kg")
+    assert db.session.get(Event, event_id).claim.footprints == []
