@@ -7,6 +7,7 @@ def init_app(app, api) -> None:
     receiver, the daily overdue job and the audit check."""
     from cases import (admin_panel, authority_pages, cover, jobs, labels, models, pages,  # noqa: F401
                        routes)  # (models: tables)
+    from certificates import retirement_certificates
     from market import audit, signals, subjects
 
     api.register_blueprint(routes.blp)
@@ -16,4 +17,7 @@ def init_app(app, api) -> None:
     signals.retirement_created.connect(cover.count_retirement)
     jobs.init_app(app)
     admin_panel.init_app(app)
-    audit.register(cover.check_case_totals)
+    from flask_babel import lazy_gettext as _l
+    retirement_certificates.register_subject_name("case_id", "caseNumber", cover.case_number_of)
+    audit.register(cover.check_case_totals,
+                   _l("Each compensation case's retired total equals its retirements"))

@@ -138,7 +138,7 @@ def _holder_of_record(case: CompensationCase) -> Organization:
     """A person obligor has no account: what is bought through the link is held and
     retired by an organisation of kind ``individual`` made for this case. Organisation
     names are public, so it carries the masked name only; it has no roles and no token."""
-    name = f"以碳代偿赔偿义务人{case.obligor_masked_name}（案件 {case.id}）"
+    name = f"以碳代偿赔偿义务人{case.obligor_masked_name}（{case.case_number}）"
     if db.session.execute(sa.select(Organization.id).where(Organization.name == name)).first():
         name = f"{name} {secrets.token_hex(3)}"
     org = Organization(name=name, kind="individual", roles=[])

@@ -82,6 +82,12 @@ def fulfil_case(case: CompensationCase) -> None:
     notifications.case_fulfilled(case)
 
 
+def case_number_of(case_id: int) -> str | None:
+    """The 案号 a retirement certificate names the case by."""
+    case = find_case(case_id)
+    return case.case_number if case is not None else None
+
+
 def check_case_totals() -> list[str]:
     """compensation cases. Each case's retired total equals its retirements."""
     rows = db.session.execute(

@@ -16,6 +16,16 @@ from core.models import Organization
 from market.models import LedgerEntry, Lot, Methodology, SerialBlock
 from market.signals import retirement_created
 
+#: How an upper package names what a retirement covers, ``{field: name_of(id) -> str}``
+#: (cases: the case's 案号); a field without one is shown by its id.
+_subject_names: dict[str, tuple[str, object]] = {}
+
+
+def register_subject_name(field: str, key: str, name_of) -> None:
+    """Name the ``field`` (``case_id`` …) a retirement covers on its certificate by
+    ``name_of(id)`` and sign it in the subject under ``key`` (``caseNumber``): a reader
+    knows a case by its 案号, not by the registry's row id."""
+    _subject_names[field] = (key, name_of)
 
 
 def serial_details(retirement) -> list[dict]:
@@ -82,10 +92,15 @@ def issue_retirement_certificate(retirement):
                       **date_values(retirement.period_start, retirement.period_end)})
     for field, text in (("event_id", N_("Event No.")), ("claim_id", N_("Claim No.")),
                         ("case_id", N_("Case No."))):
-        if getattr(retirement, field):
-            subject[field.replace("_id", "Id")] = getattr(retirement, field)
+        if value := getattr(retirement, field):
+            subject[field.replace("_id", "Id")] = value
+            shown = f"#{value}"
+            if field in _subject_names:
+                key, name_of = _subject_names[field]
+                if name := name_of(value):
+                    subject[key] = shown = name
             zh, en = bilingual(text)
-            lines.append({"label_zh": zh, "label_en": en, "value": f"#{getattr(retirement, field)}"})
+            lines.append({"label_zh": zh, "label_en": en, "value": shown})
     title_zh, title_en = bilingual(N_("Certificate of Retirement of Carbon-Inclusion Reductions"))
     # The certificate's date is the Beijing date of the retirement (DOMAIN.md §8); the
     # moment itself is kept in UTC and shown in China Standard Time when rendered.

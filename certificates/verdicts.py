@@ -74,9 +74,9 @@ def credential_claims(credential) -> dict | None:
                        if isinstance(r.get("quantityKg"), int)) or None
     serials = [s.get("range") for r in retirements for s in r.get("serials", [])
                if isinstance(s, dict) and isinstance(s.get("range"), str)]
-    subjects = [(label_text, subject[key]) for key, label_text in (
-        ("eventId", _("Event No.")), ("claimId", _("Claim No.")), ("caseId", _("Case No.")))
-        if subject.get(key) is not None]
+    subjects = [(label_text, subject.get(name) or subject[key]) for key, name, label_text in (
+        ("eventId", None, _("Event No.")), ("claimId", None, _("Claim No.")),
+        ("caseId", "caseNumber", _("Case No."))) if subject.get(key) is not None]
     return {"number": subject.get("certificateNumber"),
             "beneficiary": subject.get("beneficiary"),
             "organisation": holder.get("name") if isinstance(holder, dict) else None,

@@ -31,16 +31,23 @@ db = SQLAlchemy(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION))
 _WRITE = "registry_write"
 
 
-def _refuse_refused_text() -> None:
+def _refused_text_answered() -> bool:
+    """Whether this request is a page form post holding text the text rule refuses
+    (``core.request_guard``). Before a page form has put the offence beside its field
+    that is ``Invalid`` (422); after, it is True: the view is redrawing the form with its
+    errors, and what it reads for that may run but nothing is committed."""
     from flask import g, has_request_context
 
-    if has_request_context() and g.get("text_rule_violations"):  # core.page_forms.VIOLATIONS
-        from flask_babel import gettext as _
+    if not (has_request_context() and g.get("text_rule_violations")):  # page_forms.VIOLATIONS
+        return False
+    if g.get("text_rule_handled"):  # core.page_forms.HANDLED
+        return True
+    from flask_babel import gettext as _
 
-        from core.errors import Invalid
+    from core.errors import Invalid
 
-        raise Invalid(_("The request holds characters that are not allowed."),
-                      g.text_rule_violations)
+    raise Invalid(_("The request holds characters that are not allowed."),
+                  g.text_rule_violations)
 
 
 class NestedTransaction(RuntimeError):
@@ -126,9 +133,11 @@ def is_postgresql() -> bool:
 def transaction():
     """Run a use case atomically: commit once on success, roll back on any error.
 
-    Raises ``Invalid`` (422) when the request is a page form post holding text the text
-    rule refuses (``core.request_guard``): such a post stores nothing."""
-    _refuse_refused_text()
+    A page form post holding text the text rule refuses (``core.request_guard``) stores
+    nothing: ``Invalid`` (422) before its page form has shown the offence, and once it
+    has, the transaction that redraws the page (a factor set read, say) is rolled back,
+    never committed."""
+    read_only = _refused_text_answered()
     session = db.session
     if session.info.get("in_transaction"):
         raise NestedTransaction("transaction() does not nest")
@@ -141,7 +150,10 @@ def transaction():
             session.rollback()
             session.connection(execution_options={_WRITE: True})
         yield session
-        session.commit()
+        if read_only:
+            session.rollback()
+        else:
+            session.commit()
     except BaseException:
         session.rollback()
         raise

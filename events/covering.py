@@ -12,6 +12,7 @@ stranger's event "neutral" or clutter its record.
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from core.db import db
 from core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -108,7 +109,8 @@ def connect() -> None:
     subjects.register("event_id", check_event_retirement)
     subjects.register("claim_id", check_claim_retirement)
     signals.retirement_created.connect(count_retirement)
-    audit.register(check_neutral_claims)
+    audit.register(check_neutral_claims,
+                   _l("Every neutral event and claim is covered by its retirements"))
 
 
 class RetirementNotAttachable(Conflict):

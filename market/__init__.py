@@ -27,7 +27,9 @@ def init_app(app, api) -> None:
     metrics.connect()
     stats.connect()
     beneficiaries.connect()
-    audit.register(stats.check_aggregates)
+    from flask_babel import lazy_gettext as _l
+    audit.register(stats.check_aggregates,
+                   _l("Public figures equal a fresh sum of retirements and lots"))
 
 
 def _register_workspace_entries(app) -> None:

@@ -16,17 +16,28 @@ from market.models import LedgerEntry, LedgerHead, Lot, Retirement, SerialBlock
 from market.replay import IllegalHistory, Replay, normalise
 
 _extra_checks = []
+_titles = {}
 
 
-def register(check) -> None:
-    """Add ``check() -> list[str]`` (problems found) to the audit."""
+def register(check, title=None) -> None:
+    """Add ``check() -> list[str]`` (problems found) to the audit; ``title`` (a lazy
+    translation) is how the audit page names it to the operator in their language."""
     if check not in _extra_checks:
         _extra_checks.append(check)
+    if title is not None:
+        _titles[check] = title
 
 
 def extra_check_names() -> list[str]:
+    """The added checks as the command line names them (their docstrings' first sentence)."""
     return [check.__doc__.strip().split(".")[0] if check.__doc__ else check.__name__
             for check in _extra_checks]
+
+
+def extra_check_titles() -> list[str]:
+    """The added checks in the reader's language, for the audit page."""
+    return [str(_titles[check]) if check in _titles else name
+            for check, name in zip(_extra_checks, extra_check_names())]
 
 
 def check_lots() -> list[str]:

@@ -1,8 +1,9 @@
 """Evidence files of issuance requests: a seller uploads PDF, XLSX or CSV files to its own
 request; the seller, verifiers and the registry admin download them.
 
-What a file is is read from its bytes, never from its name: a PDF starts with ``%PDF-``, an
-XLSX is a ZIP holding ``[Content_Types].xml`` and an ``xl/`` part, a CSV is UTF-8 (or
+What a file is is read from its bytes, never from its name: a PDF starts with ``%PDF-`` and
+its cross-reference table leads to its catalog (a truncated download or another file given
+a PDF header is not one), an XLSX is a ZIP holding ``[Content_Types].xml`` and an ``xl/`` part, a CSV is UTF-8 (or
 GB 18030) text without control characters. The SHA-256 of the bytes is kept with them.
 """
 
@@ -42,7 +43,7 @@ def max_bytes() -> int:
 def kind_of(data: bytes) -> str | None:
     """``"pdf"``, ``"xlsx"``, ``"csv"`` from the file's bytes, or None."""
     if data.startswith(b"%PDF-"):
-        return "pdf"
+        return "pdf" if _is_readable_pdf(data) else None
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -59,6 +60,21 @@ def kind_of(data: bytes) -> str | None:
             continue
         return "csv" if text.strip() and not _CONTROL.search(text) else None
     return None
+
+
+def _is_readable_pdf(data: bytes) -> bool:
+    # pyHanko, as the certificates read PDFs, lenient about what viewers repair; imported
+    # here so that a worker that never takes a file stays small.
+    import warnings
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return PdfFileReader(io.BytesIO(data), strict=False).root.get("/Type") == "/Catalog"
+    except Exception:  # pyHanko raises many kinds for broken files
+        return False
 
 
 def clean_filename(filename: str, kind: str) -> str:

@@ -11,6 +11,8 @@ def init_app(app, api) -> None:
 
     api.register_blueprint(routes.blp)
     register_job(app, checkpoints.sign_checkpoint_job, id="tlog.sign_checkpoint", minutes=1)
-    market_audit.register(audit.check_log)
+    from flask_babel import lazy_gettext as _l
+    market_audit.register(audit.check_log, _l("The Merkle tree matches the ledger and the "
+                                             "latest checkpoint verifies against it"))
     register_check(app, "log_key", readiness.check_log_key)
     backup.init_app(app)

@@ -126,4 +126,4 @@ def run_audit():
     if problems is not None:
         db.session.rollback()  # the audit only reads; end its snapshot
     return render_template("market/admin/audit.html", problems=problems,
-                           checks=audit.extra_check_names(), ran_at=clock.now())
+                           checks=audit.extra_check_titles(), ran_at=clock.now())

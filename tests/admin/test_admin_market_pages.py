@@ -225,6 +225,15 @@ def test_audit_runs_on_demand_and_reports_that_every_invariant_holds(client, adm
     assert result.status_code == 200 and 'id="audit-passed"' in result.text
 
 
+def test_audit_page_names_every_added_check_in_the_readers_language(client, admin):
+    page = client.get("/admin/audit?lang=zh").text
+    for title in ("公开统计数据等于注销与批次的重新汇总", "默克尔树与账本一致",
+                  "每个已中和的活动与声明都由其注销覆盖", "每个以碳代偿案件的已注销总量"):
+        assert title in page
+    assert "fresh sum" not in page and "neutrality claims" not in page
+    assert "Merkle tree matches the ledger" in client.get("/admin/audit?lang=en").text
+
+
 def test_audit_names_a_broken_lot(client, admin, orders_seeded):
     db.session.execute(sa.text("UPDATE lots SET available_kg = available_kg + 1, "
                                "issued_kg = issued_kg + 1"))

@@ -69,8 +69,11 @@ def test_a_pdf_is_kept_with_its_sha256_and_downloaded_by_the_authority_and_admin
 
 def test_what_is_not_a_pdf_or_too_large_is_refused_beside_the_file_field(client, filed, app):
     _, case_id, pdf = filed
-    for headers, expected in (({}, "不是 PDF 文件"), (EN, "Not a PDF file")):
-        refused = upload(client, case_id, b"MZ\x90\x00 not a pdf", name="x.pdf", headers=headers)
+    for typed, headers, expected in (
+            (b"MZ\x90\x00 not a pdf", {}, "不是 PDF 文件"), (b"MZ\x90\x00", EN, "Not a PDF file"),
+            (b"%PDF-1.7\n1 0 obj\n<<>>\n", EN, "Not a PDF file"),  # only the header is a PDF's
+            (pdf[:len(pdf) // 2], {}, "不是 PDF 文件")):  # a truncated download
+        refused = upload(client, case_id, typed, name="x.pdf", headers=headers)
         assert refused.status_code == 422
         errors = re.search(r'id="file-errors">(.*?)</ul>', refused.text, re.S)
         assert errors and expected in errors[1]

@@ -231,3 +231,15 @@ def test_a_person_is_told_to_transfer_not_to_make_a_corporate_transfer(client, c
     paid = client.post(link, data={"payment_method": "bank_transfer"})
     assert paid.status_code == 201
     assert "请按以下信息转账" in text_of(paid) and "对公转账" not in text_of(paid)
+
+
+def test_the_measuring_agency_and_report_are_punctuated_for_the_readers_language(client,
+                                                                                  court):
+    case_id = open_case(client)
+    link = re.search(r'id="payment-link"[^>]*value="([^"]+)"',
+                     client.get(f"/cases/{case_id}").text)[1].removeprefix("https://registry.test")
+    for path in (f"/cases/{case_id}", link):
+        zh = re.search(r'id="measured-by">([^<]*)<', client.get(path).text)[1]
+        en = re.search(r'id="measured-by">([^<]*)<', client.get(path, headers=EN).text)[1]
+        assert zh == "（吉林省林业调查规划院，吉林调评〔2026〕3号）"
+        assert en == "(吉林省林业调查规划院, 吉林调评〔2026〕3号)"

@@ -12,11 +12,11 @@ from cases.cases import open_case
 from core.db import db, transaction
 from core.models import Organization
 from e2e.conftest import PHONE, assert_page_is_usable, new_page, sign_in
-from factories import make_authority, make_user, on_china_date
+from factories import MINIMAL_PDF, make_authority, make_user, on_china_date
 
 pytestmark = pytest.mark.browser
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def test_a_clerk_on_a_phone_sees_refusals_beside_the_field_and_a_readable_case_file(

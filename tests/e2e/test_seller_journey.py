@@ -7,12 +7,12 @@ import sqlalchemy as sa
 
 from core.db import db
 from e2e.conftest import assert_page_is_usable, new_page
-from factories import PASSWORD, make_methodology, make_org, make_user
+from factories import MINIMAL_PDF, PASSWORD, make_methodology, make_org, make_user
 from market.models import Lot
 
 pytestmark = pytest.mark.browser
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def sign_in(page, live_server, email, next_url):

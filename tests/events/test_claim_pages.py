@@ -201,3 +201,16 @@ def test_another_organisation_sees_the_public_page_but_cannot_act(client, org):
                        data={"retirement_id": earlier["id"]}).status_code == 404
     assert db.session.get(NeutralityClaim, claim_id).footprints[0].total_kg == 12_500
     assert client.get(f"/api/v1/claims/{claim_id}").json["retired_kg"] == 0
+
+
+@pytest.mark.parametrize("field", ["meals", "name"])
+def test_a_control_character_is_refused_beside_the_field_of_the_claim_form(client, org, field):
+    """The form's redraw reads the factor set in a transaction; the offence must not turn it
+    into the whole-page 422."""
+    for headers, expected in (({}, "控制字符"), (EN, "control character")):
+        response = client.post("/claims/new", headers=headers, data=claim_form(
+            basis="inputs", footprint_t="", **({"meals": "12"} | {field: "12\x07"})))
+        assert response.status_code == 422
+        found = re.search(rf'id="{field}-errors">(.*?)</ul>', response.text, re.S)
+        assert found and expected in found.group(1)
+    assert db.session.query(NeutralityClaim).count() == 0

@@ -177,3 +177,16 @@ def test_the_public_event_search_shows_a_refused_name_beside_its_box(client, app
     assert response.status_code == 422
     assert message in errors_beside(response, "q")
     assert 'id="public-events"' not in response.text and 'id="result-count"' not in response.text
+
+
+@pytest.mark.parametrize("typed", ["5\x00", "5\x07", "5\u202e"])
+def test_a_control_character_in_an_activity_quantity_is_refused_beside_the_field(
+        client, host, typed):
+    event_id = make_event(host)
+    code = f"U+{ord(typed[-1]):04X}"
+    for headers, expected in (({}, "此处不允许"), (EN, code)):
+        response = client.post(f"/events/{event_id}/footprints",
+                               data={"stage": "estimate", "waste_kg": typed}, headers=headers)
+        assert response.status_code == 422
+        assert expected in errors_beside(response, "estimate-waste_kg")
+    assert db.session.get(Event, event_id).claim.footprints == []

@@ -9,10 +9,10 @@ import zipfile
 import sqlalchemy as sa
 
 from core.db import db
-from factories import PASSWORD, make_lot, make_methodology, make_org, make_user
+from factories import MINIMAL_PDF, PASSWORD, make_lot, make_methodology, make_org, make_user
 from market.models import IssuanceRequest, Listing, Lot
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def xlsx_bytes() -> bytes:
@@ -84,9 +84,11 @@ def test_evidence_is_read_by_its_bytes_hashed_and_downloadable_by_the_right_peop
     assert upload(client, seller, request_id, "日期,乘次\n2026-01-01,1200\n".encode(),
                   "rides.csv").status_code == 201
 
-    # A name is not a kind: an executable called .pdf, a ZIP that is no workbook, binary "CSV".
+    # A name is not a kind: an executable called .pdf, a ZIP that is no workbook, binary "CSV",
+    # a PDF's header on anything, a PDF cut short.
     for data, name in ((b"MZ\x90\x00\x03", "report.pdf"), (b"PK\x03\x04junk", "data.xlsx"),
-                       (b"a,b\x00\x01\n", "x.csv")):
+                       (b"a,b\x00\x01\n", "x.csv"), (b"%PDF-1.7\n1 0 obj\n<<>>\n", "r.pdf"),
+                       (PDF[:-40], "cut.pdf")):
         refused = upload(client, seller, request_id, data, name)
         assert refused.status_code == 422 and "file" in refused.json["errors"]
 
