@@ -56,7 +56,9 @@ def _claim(limit: int) -> list[int]:
     due = sa.exists().where(WebhookDelivery.endpoint_id == WebhookEndpoint.id,
                             WebhookDelivery.status == "pending",
                             WebhookDelivery.next_attempt_at <= now)
-    stmt = (sa.select(WebhookEndpoint).where(due, sa.or_(
+    # Not a deleted endpoint, even with a pending delivery: a change committed while the
+    # endpoint was being deleted may have enqueued one (webhooks.delete_endpoint).
+    stmt = (sa.select(WebhookEndpoint).where(due, WebhookEndpoint.deleted_at.is_(None), sa.or_(
         WebhookEndpoint.leased_until.is_(None), WebhookEndpoint.leased_until < now))
         .order_by(WebhookEndpoint.id).limit(limit))
     if is_postgresql():
@@ -139,8 +141,11 @@ def _deliver_endpoint(endpoint_id: int, batch: int, http: requests.Session) -> i
             attempts = known[delivery_id] + 1
             values = {"attempts": attempts, **outbox.after_failure(
                 attempts, max_attempts=MAX_ATTEMPTS, now=now, schedule=SCHEDULE)}
-            db.session.execute(sa.update(WebhookDelivery)
-                               .where(WebhookDelivery.id == delivery_id).values(**values))
+            # Only while still pending: a delivery cancelled meanwhile (its endpoint was
+            # deleted during the send) is not scheduled again.
+            db.session.execute(sa.update(WebhookDelivery).where(
+                WebhookDelivery.id == delivery_id, WebhookDelivery.status == "pending")
+                .values(**values))
         db.session.execute(sa.update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
                            .values(leased_until=None))
     return len(delivered)

@@ -22,4 +22,5 @@ WEBHOOK_DELIVERY_STATUSES = register("webhook_delivery_status", {
     "pending": _l("Waiting to be sent"),
     "delivered": _l("Delivered"),
     "failed": _l("Failed (gave up)"),
+    "cancelled": _l("Cancelled (endpoint deleted)"),
 })

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.db import db, one_of
 from core.models import UTCDateTime
 
-DELIVERY_STATUSES = ("pending", "delivered", "failed")
+#: ``cancelled``: still owed when its endpoint was deleted, so never to be attempted.
+DELIVERY_STATUSES = ("pending", "delivered", "failed", "cancelled")
 
 
 class FeedHead(db.Model):
@@ -46,7 +47,9 @@ class FeedEvent(db.Model):
 
 class WebhookEndpoint(db.Model):
     """Where an organisation wants feed events POSTed, signed with its secret
-    (Standard Webhooks). ``types`` is a JSON list of event types, empty for all."""
+    (Standard Webhooks). ``types`` is a JSON list of event types, empty for all. A deleted
+    endpoint keeps its row (``deleted_at``) so that its delivery history stays readable;
+    nothing is enqueued for it or sent to it any more."""
 
     __tablename__ = "interop_webhook_endpoints"
 
@@ -58,11 +61,17 @@ class WebhookEndpoint(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # A delivery worker holds the endpoint until then, so one sends per endpoint (in order).
     leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
 
 class WebhookDelivery(db.Model):
     """One feed event owed to one endpoint: pending until a 2xx answer, retried with
-    exponential backoff, failed after the last attempt."""
+    exponential backoff, failed after the last attempt, cancelled when the endpoint is
+    deleted before it was made."""
 
     __tablename__ = "interop_webhook_deliveries"
     __table_args__ = (

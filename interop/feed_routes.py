@@ -2,6 +2,7 @@
 
 import json
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -57,6 +58,21 @@ class WebhookEndpoints(MethodView):
         with transaction():
             endpoint, secret = webhooks.create_endpoint(current_organization(), **data)
             return _endpoint_out(endpoint, secret)
+
+
+@blp.route("/webhook-endpoints/<id:endpoint_id>")
+class WebhookEndpointById(MethodView):
+    @require_role()
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self, endpoint_id):
+        """Delete the organisation's endpoint; it stops at once. Deliveries not yet made
+        are cancelled (never attempted); those made stay readable with their attempts at
+        `…/deliveries`. 404 for an unknown id, another organisation's endpoint or one
+        already deleted."""
+        with transaction():
+            webhooks.delete_endpoint(current_organization(), endpoint_id)
+        return Response(status=204)
 
 
 @blp.route("/webhook-endpoints/<id:endpoint_id>/deliveries")

@@ -4,7 +4,8 @@ An organisation registers a URL and the event types it wants; the answer carries
 endpoint's secret once (``whsec_`` + base64 of 32 random bytes, the Standard Webhooks
 form). Every feed event a subscribed endpoint wants becomes a ``WebhookDelivery`` row in
 the transaction that made the change (``enqueue``); interop.delivery sends them after
-commit.
+commit. ``delete_endpoint`` stops an endpoint at once: what it was still owed is
+cancelled, what it was sent stays on record.
 
 URLs: http or https only, with a host and no credentials. Hosts that are loopback,
 private, link-local or otherwise not public are refused when the delivery is sent (and
@@ -25,7 +26,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from core import clock
-from core.db import db
+from core.db import db, is_postgresql
 from core.errors import Invalid, NotFound
 from interop.feed import EVENT_TYPES
 from interop.feed_models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -110,7 +111,8 @@ def create_endpoint(organization, *, url: str, types: list[str]) -> tuple[Webhoo
         raise Invalid(_("Unknown event type."),
                       {"types": [_("Unknown: %(types)s.", types=", ".join(unknown))]})
     count = db.session.execute(sa.select(sa.func.count()).select_from(WebhookEndpoint).where(
-        WebhookEndpoint.organization_id == organization.id)).scalar_one()
+        WebhookEndpoint.organization_id == organization.id,
+        WebhookEndpoint.deleted_at.is_(None))).scalar_one()
     if count >= MAX_ENDPOINTS_PER_ORGANIZATION:
         raise Invalid(_("Too many webhook endpoints for one organisation."),
                       {"url": [_("At most %(count)s.", count=MAX_ENDPOINTS_PER_ORGANIZATION)]})
@@ -124,16 +126,52 @@ def create_endpoint(organization, *, url: str, types: list[str]) -> tuple[Webhoo
 
 
 def endpoints_of(organization) -> list[WebhookEndpoint]:
+    """The organisation's endpoints that are not deleted, oldest first."""
     return list(db.session.execute(sa.select(WebhookEndpoint).where(
-        WebhookEndpoint.organization_id == organization.id).order_by(WebhookEndpoint.id)).scalars())
+        WebhookEndpoint.organization_id == organization.id,
+        WebhookEndpoint.deleted_at.is_(None)).order_by(WebhookEndpoint.id)).scalars())
 
 
-def deliveries_of(organization, endpoint_id: int, limit: int = 100) -> list[dict]:
-    """The newest deliveries of the organisation's endpoint with their attempts, newest
-    first. NotFound (404) for another organisation's endpoint."""
+def endpoint_of(organization, endpoint_id: int) -> WebhookEndpoint:
+    """The organisation's endpoint ``endpoint_id``, deleted or not. NotFound (404) for an
+    unknown id or another organisation's endpoint (their existence is not ours to tell)."""
     endpoint = db.session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None or endpoint.organization_id != organization.id:
         raise NotFound(_("No such webhook endpoint."))
+    return endpoint
+
+
+def delete_endpoint(organization, endpoint_id: int) -> WebhookEndpoint:
+    """Delete the organisation's endpoint: nothing more is enqueued for it or sent to it,
+    and the deliveries it was still owed are ``cancelled`` (kept, never attempted). The
+    deliveries made and their attempts stay readable (``deliveries_of``), so the endpoint
+    row stays too, marked ``deleted_at``: removing rows would also pull them from under a
+    delivery worker that holds the endpoint's lease and is about to store its results.
+
+    Such a worker may finish the request it is making; what it then stores is the truth
+    (the attempt, and "delivered" on a 2xx), but a failure no longer reschedules a
+    cancelled delivery. A change committed while this runs may still enqueue a delivery
+    for the endpoint; the worker never claims a deleted endpoint, so it is not sent.
+    NotFound (404) for an unknown id, another organisation's endpoint, or one already
+    deleted."""
+    stmt = sa.select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
+    if is_postgresql():  # a concurrent delete waits, then finds it deleted
+        stmt = stmt.with_for_update()
+    endpoint = db.session.execute(stmt).scalar()
+    if endpoint is None or endpoint.organization_id != organization.id or endpoint.is_deleted:
+        raise NotFound(_("No such webhook endpoint."))
+    endpoint.deleted_at = clock.now()
+    db.session.execute(sa.update(WebhookDelivery).where(
+        WebhookDelivery.endpoint_id == endpoint.id, WebhookDelivery.status == "pending")
+        .values(status="cancelled"))
+    db.session.flush()
+    return endpoint
+
+
+def deliveries_of(organization, endpoint_id: int, limit: int = 100) -> list[dict]:
+    """The newest deliveries of the organisation's endpoint (also a deleted one) with
+    their attempts, newest first. NotFound (404) for another organisation's endpoint."""
+    endpoint_of(organization, endpoint_id)
     deliveries = list(db.session.execute(
         sa.select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
         .order_by(WebhookDelivery.position.desc()).limit(limit)).scalars())
@@ -158,7 +196,8 @@ def deliveries_of(organization, endpoint_id: int, limit: int = 100) -> list[dict
 def enqueue(rows: list[dict]) -> None:
     """Outbox rows for the feed ``rows`` just stored, per endpoint wanting their type
     (called by interop.feed before commit, in the change's transaction)."""
-    endpoints = db.session.execute(sa.select(WebhookEndpoint.id, WebhookEndpoint.types)).all()
+    endpoints = db.session.execute(sa.select(WebhookEndpoint.id, WebhookEndpoint.types).where(
+        WebhookEndpoint.deleted_at.is_(None))).all()
     if not endpoints:
         return
     now = clock.now()
