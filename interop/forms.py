@@ -3,7 +3,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, StopValidation
+from wtforms.validators import Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.page_forms import PageForm
@@ -52,3 +52,12 @@ class SubscriptionForm(PageForm):
             from interop.inbound import RETIRED
 
             self.types.data = [RETIRED]
+
+
+class UnsubscribeForm(PageForm):
+    """Unsubscribe from a peer's change feed. With an API token of the organisation that
+    holds the endpoint at the peer (as the subscribe form asks; never stored), the peer is
+    asked to delete it; without one only this registry forgets the subscription."""
+
+    token = PasswordField(_l("API token at the peer (optional)"),
+                          validators=[Optional(), Length(max=200)])

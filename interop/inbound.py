@@ -5,6 +5,8 @@ the peer's administrator issued to this registry) and keeps the secret it answer
 ``receive`` verifies a delivery with that secret (Standard Webhooks: ``webhook-id``,
 ``webhook-timestamp`` within 5 minutes, ``webhook-signature`` v1 HMAC-SHA256), checks the
 CloudEvent comes from the subscribed peer's DID, and stores it once per event id.
+``request_unsubscription`` asks the peer to delete its endpoint (with a token again), before
+``unsubscribe`` forgets the subscription here.
 """
 
 import json
@@ -49,6 +51,33 @@ def request_subscription(peer: Peer, token: str, types=(RETIRED,)) -> tuple[str,
         message = _("The peer did not accept the subscription.")
         raise Invalid(message, {"token": [message]})
     return key, answer
+
+
+def subscription_of(subscription_id: int) -> PeerSubscription:
+    """A subscription by id. NotFound (404) for an unknown id."""
+    subscription = db.session.get(PeerSubscription, subscription_id)
+    if subscription is None:
+        raise NotFound(_("No such subscription."))
+    return subscription
+
+
+def request_unsubscription(peer: Peer, remote_endpoint_id: int, token: str) -> None:
+    """Ask ``peer`` (network, outside any transaction) to delete the webhook endpoint it
+    gave this registry (``DELETE …/webhook-endpoints/{id}`` with an API token of the
+    organisation that holds it there): the peer then stops at once instead of retrying
+    into our 404. Invalid (422 on ``token``) unless the peer answers 204 — a refused
+    token, an endpoint it does not know (another organisation's token, or already
+    deleted there) or no answer at all: the caller then keeps the subscription."""
+    try:
+        response = current_transport().request(
+            "DELETE", f"{peer.api_base}/webhook-endpoints/{remote_endpoint_id}",
+            headers={"Authorization": f"Bearer {token}"})
+        deleted = response.status == 204
+    except PeerUnreachable:
+        deleted = False
+    if not deleted:
+        message = _("The peer did not delete its endpoint; the subscription is kept.")
+        raise Invalid(message, {"token": [message]})
 
 
 def store_subscription(peer: Peer, key: str, answer: dict, types=(RETIRED,)) -> PeerSubscription:
@@ -115,13 +144,11 @@ def subscribed_types(subscription: PeerSubscription) -> list[str]:
 
 
 def unsubscribe(subscription_id: int) -> PeerSubscription:
-    """Forget a subscription: its inbound URL answers 404 from now on, so the peer's
-    deliveries to it fail and the peer gives up after its retries (the endpoint at the
-    peer is its own, removed by its operator). Reports already received are kept.
+    """Forget a subscription: its inbound URL answers 404 from now on. Unless the peer
+    deleted its endpoint first (``request_unsubscription``), the peer's deliveries to it
+    fail and the peer gives up after its retries. Reports already received are kept.
     NotFound (404) for an unknown id."""
-    subscription = db.session.get(PeerSubscription, subscription_id)
-    if subscription is None:
-        raise NotFound(_("No such subscription."))
+    subscription = subscription_of(subscription_id)
     db.session.delete(subscription)
     db.session.flush()
     return subscription

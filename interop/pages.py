@@ -14,26 +14,30 @@ from core.db import db, transaction
 from core.errors import DomainError
 from core.page_forms import current_organization_of_user, page_role_required, show_errors
 from interop import describe, inbound, peers
-from interop.forms import PeerForm, SubscriptionForm
+from interop.forms import PeerForm, SubscriptionForm, UnsubscribeForm
 from interop.models import Peer
 
 bp = Blueprint("interop_pages", __name__, template_folder="templates")
 
 
-def _feed_view(peer, form=None) -> dict:
-    """A pinned peer's feed subscriptions, its newest reports and the subscribe form."""
+def _feed_view(peer, form=None, unsubscribe_form=None, unsubscribing=None) -> dict:
+    """A pinned peer's feed subscriptions (each with its unsubscribe form), its newest
+    reports and the subscribe form."""
     return {"subscriptions": [{"id": s.id, "types": inbound.subscribed_types(s),
                                "remote_endpoint_id": s.remote_endpoint_id,
-                               "created_at": s.created_at}
+                               "created_at": s.created_at,
+                               "form": unsubscribe_form if s.id == unsubscribing
+                               else UnsubscribeForm(formdata=None, prefix=f"sub{s.id}")}
                               for s in inbound.subscriptions_of(peer.did)],
             "reports": inbound.reports_of(peer.did, limit=5),
             "form": form or SubscriptionForm(formdata=None, prefix=f"peer{peer.id}")}
 
 
 def _peers_page(form=None, status=200, key_changed=False, subscription_form=None,
-                subscribing=None):
+                subscribing=None, unsubscribe_form=None, unsubscribing=None):
     pinned = peers.list_peers()
-    feeds = {p.id: _feed_view(p, subscription_form if p.id == subscribing else None)
+    feeds = {p.id: _feed_view(p, subscription_form if p.id == subscribing else None,
+                              unsubscribe_form, unsubscribing)
              for p in pinned}
     return render_template("interop/peers.html", own=describe.describe_registry(),
                            peers=pinned, feeds=feeds, form=form or PeerForm(formdata=None),
@@ -102,13 +106,34 @@ def subscribe(peer_id: int):
 @bp.post("/admin/peers/subscriptions/<int:subscription_id>/delete")
 @page_role_required("registry_admin")
 def unsubscribe(subscription_id: int):
-    """Forget a subscription (``inbound.unsubscribe``)."""
+    """Unsubscribe. With the peer's API token, the peer is asked first (outside any
+    transaction) to delete its endpoint, and a refusal keeps the subscription (422 beside
+    the token); then the subscription is forgotten here (``inbound.unsubscribe``)."""
     try:
+        subscription = inbound.subscription_of(subscription_id)
+    except DomainError as error:
+        abort(error.status)
+    form = UnsubscribeForm(prefix=f"sub{subscription_id}")
+    if not form.validate_on_submit():
+        return _peers_page(status=422, unsubscribe_form=form, unsubscribing=subscription_id)
+    token = (form.token.data or "").strip()
+    try:
+        if token:
+            inbound.request_unsubscription(inbound.peer_by_did(subscription.peer_did),
+                                           subscription.remote_endpoint_id, token)
         with transaction():
             inbound.unsubscribe(subscription_id)
     except DomainError as error:
-        abort(error.status)
-    flash(_("The subscription is cancelled."), "info")
+        if error.status == 404:
+            abort(404)  # unsubscribed meanwhile
+        show_errors(form, error)
+        return _peers_page(status=error.status, unsubscribe_form=form,
+                           unsubscribing=subscription_id)
+    if token:
+        flash(_("The subscription is cancelled; the peer deleted its endpoint."), "info")
+    else:
+        flash(_("The subscription is cancelled here; the peer stops sending after its "
+                "retries."), "info")
     return redirect(url_for("interop_pages.peer_list"), code=303)
 
 
