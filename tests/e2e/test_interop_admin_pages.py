@@ -1,6 +1,7 @@
 """/admin/peers with the peers' change feeds, and the /admin dashboard's interop panel, in
 a browser: Chinese and English, 1280 and 390 px, no serious axe-core finding, no
-horizontal scroll; a bad subscription is answered beside the field; unsubscribe works."""
+horizontal scroll; a bad subscription is answered beside the field; unsubscribe works, and
+a peer that cannot delete its endpoint is answered beside the token."""
 
 import json
 from datetime import datetime, timezone
@@ -50,8 +51,8 @@ def test_peer_feeds_and_dashboard_are_usable(browser, live_server, admin_email, 
             assert "12.500" in feeds
             assert_page_is_usable(page)
             # No token: the error stands beside the field, in the reader's language.
-            page.click("#feeds form.stacked button[type=submit]")
-            assert required in page.inner_text("#feeds .field-errors")
+            page.click("#feeds form[id^=subscribe-] button[type=submit]")
+            assert required in page.inner_text("#feeds form[id^=subscribe-] .field-errors")
             assert_page_is_usable(page)
 
             page.goto(f"{live_server}/admin")
@@ -66,9 +67,29 @@ def test_unsubscribe_in_the_browser(browser, live_server, admin_email):
     page = new_page(browser, locale="en-US", viewport=PHONE)
     try:
         sign_in(page, live_server, admin_email, target="/admin/peers")
+        assert "stops after its retries" in page.inner_text("#feeds form[id^=unsubscribe-form-]")
+        # With a token the peer is asked first; this one cannot be reached: kept, and said so.
+        page.fill("#feeds form[id^=unsubscribe-form-] input[type=password]", "a-token")
         page.click("#feeds button[id^=unsubscribe-]")
-        assert "The subscription is cancelled." in page.inner_text("main")
+        assert "The peer did not delete its endpoint; the subscription is kept." in \
+            page.inner_text("#feeds form[id^=unsubscribe-form-] .field-errors")
+        assert_page_is_usable(page)
+        page.fill("#feeds form[id^=unsubscribe-form-] input[type=password]", "")
+        page.click("#feeds button[id^=unsubscribe-]")
+        assert "The subscription is cancelled here; the peer stops sending after its retries." \
+            in page.inner_text("main")
         assert "Not subscribed to this peer's feed." in page.inner_text("#feeds")
+        assert_page_is_usable(page)
+    finally:
+        page.context.close()
+
+
+def test_unsubscribe_form_in_chinese(browser, live_server, admin_email):
+    page = new_page(browser, locale="zh-CN", viewport=DESKTOP)
+    try:
+        sign_in(page, live_server, admin_email, target="/admin/peers")
+        form = page.inner_text("#feeds form[id^=unsubscribe-form-]")
+        assert "对方登记簿签发的 API 令牌（可选）" in form and "重试用尽后停止" in form
         assert_page_is_usable(page)
     finally:
         page.context.close()

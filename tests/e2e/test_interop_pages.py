@@ -70,5 +70,15 @@ def test_webhook_pages_are_usable(browser, live_server, app, locale):
             page.click("#endpoints a >> nth=0")
             page.wait_for_url(f"{live_server}/webhooks/*")
             assert_page_is_usable(page)
+            # Deleting asks for the box to be ticked, then goes back to the list.
+            page.click("#delete-endpoint-submit")
+            assert page.inner_text("#confirm-errors")
+            assert_page_is_usable(page)
+            page.check("#confirm")
+            page.click("#delete-endpoint-submit")
+            page.wait_for_url(f"{live_server}/webhooks")
+            assert "hooks.example.com/carbon/inbound" in page.inner_text(".flashes")
+            assert page.locator("#endpoints").count() == 0
+            assert_page_is_usable(page)
         finally:
             page.context.close()
