@@ -41,10 +41,12 @@ def test_registry_search_and_next_page(browser, live_server, seeded, locale, pho
         page.screenshot(path=f"{SHOTS}/registry-{locale}-{'390' if phone else '1280'}.png",
                         full_page=True)
     page.locator("a[rel=next]").click()
+    page.wait_for_url("**after=**")  # the click navigates: read the next page, not this one
     assert seeded[0] in page.locator("#retirements").inner_text()
     page.goto(f"{live_server}/registry")
     page.locator("#beneficiary").fill("marathon")
     page.locator(".registry-search button[type=submit]").click()
+    page.wait_for_url("**beneficiary=marathon**")
     rows = page.locator("#retirements tbody tr")
     assert rows.count() == 1 and seeded[7] in rows.inner_text()
     assert "format=csv" in page.locator(".downloads a").first.get_attribute("href")
