@@ -16,7 +16,6 @@ worker that never reads a PDF stays small.
 from __future__ import annotations
 
 import hashlib
-import io
 import zlib
 
 from asn1crypto import x509 as asn1_x509
@@ -26,6 +25,9 @@ from cryptography.hazmat.primitives import serialization
 from typing import TYPE_CHECKING
 
 from core import strict_json
+# The bounds on what pyHanko may inflate of one uploaded PDF live in core.pdf_reading.
+from core.pdf_reading import (MAX_DECODED_BYTES, MAX_OBJECT_STREAM_BYTES,  # noqa: F401
+                              MAX_STREAM_BYTES, MiB, UnreadablePdf, decode_limits, open_pdf)
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyhanko.pdf_utils.misc import PdfDecodeLimitError
@@ -39,41 +41,10 @@ ATTACHMENT_NAME = "credential.json"
 MAX_ATTACHMENT_BYTES = 1024 * 1024
 
 
-MiB = 1024 * 1024
-# What pyHanko may inflate of one uploaded PDF (at most 10 MiB). The registry's own
-# certificates decode to well under 1 MiB per stream and a few MiB in all (fonts are
-# subset); these limits leave room for that and refuse a bomb after a few MiB instead of
-# pyHanko's defaults for any document (256 MiB a stream, 64 MiB an object stream, 100 ×
-# the file — 1 GiB for 10 MiB — in all).
-MAX_STREAM_BYTES = 16 * MiB
-MAX_OBJECT_STREAM_BYTES = 4 * MiB
-MAX_DECODED_BYTES = 32 * MiB
-
-
-def _default_decode_limits():
-    from pyhanko.pdf_utils.decode_limits import (DEFAULT_PURPOSE_LIMITS, DecodeLimits,
-                                                 DecodePurpose, DocumentDecodeBudget,
-                                                 StreamDecodeLimits)
-
-    return DecodeLimits(
-        per_stream=StreamDecodeLimits(max_ratio=1100, ratio_floor=MiB,
-                                      max_output_size=MAX_STREAM_BYTES),
-        per_purpose={
-            **DEFAULT_PURPOSE_LIMITS,
-            DecodePurpose.OBJECT_STREAM: StreamDecodeLimits(
-                max_ratio=100, ratio_floor=MiB, max_output_size=MAX_OBJECT_STREAM_BYTES),
-            DecodePurpose.XREF_STREAM: StreamDecodeLimits(
-                max_ratio=100, ratio_floor=MiB, max_output_size=MAX_OBJECT_STREAM_BYTES),
-            DecodePurpose.XMP_METADATA: StreamDecodeLimits(max_ratio=None, max_output_size=MiB),
-        },
-        document_budget=DocumentDecodeBudget(base_allowance=MAX_DECODED_BYTES, max_ratio=3),
-    )
-
-
 def __getattr__(name: str):
     # ``DECODE_LIMITS`` is built (importing pyHanko) on first use; a test may replace it.
     if name == "DECODE_LIMITS":
-        globals()[name] = _default_decode_limits()
+        globals()[name] = decode_limits()
         return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
@@ -97,16 +68,13 @@ def _bomb(error: PdfDecodeLimitError) -> NotACertificatePdf:
 
 def read_pdf(data: bytes) -> PdfFileReader:
     """A pyHanko reader of ``data`` whose every stream decode is bounded (``DECODE_LIMITS``)."""
-    from pyhanko.pdf_utils.misc import PdfDecodeLimitError
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
     limits = globals().get("DECODE_LIMITS") or __getattr__("DECODE_LIMITS")
     try:
-        return PdfFileReader(io.BytesIO(data), strict=False, decode_limits=limits)
-    except PdfDecodeLimitError as error:
-        raise _bomb(error) from error
-    except Exception as error:  # pyHanko raises many kinds for broken files
-        raise NotACertificatePdf(_("Not a readable PDF.")) from error
+        return open_pdf(data, limits)
+    except UnreadablePdf as error:
+        if error.bomb:
+            raise _bomb(error.__cause__) from error.__cause__
+        raise NotACertificatePdf(_("Not a readable PDF.")) from error.__cause__
 
 
 def bounded_inflate(data: bytes, limit: int = MAX_ATTACHMENT_BYTES) -> bytes:

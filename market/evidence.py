@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from core.db import db
 from core.errors import DomainError, Forbidden, Invalid, NotFound
-from core import clock
+from core import clock, pdf_reading
 from market.issuance import get_request
 from market.models import EvidenceFile, IssuanceRequest
 
@@ -43,7 +43,7 @@ def max_bytes() -> int:
 def kind_of(data: bytes) -> str | None:
     """``"pdf"``, ``"xlsx"``, ``"csv"`` from the file's bytes, or None."""
     if data.startswith(b"%PDF-"):
-        return "pdf" if _is_readable_pdf(data) else None
+        return "pdf" if pdf_reading.has_catalog(data) else None
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -60,21 +60,6 @@ def kind_of(data: bytes) -> str | None:
             continue
         return "csv" if text.strip() and not _CONTROL.search(text) else None
     return None
-
-
-def _is_readable_pdf(data: bytes) -> bool:
-    # pyHanko, as the certificates read PDFs, lenient about what viewers repair; imported
-    # here so that a worker that never takes a file stays small.
-    import warnings
-
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return PdfFileReader(io.BytesIO(data), strict=False).root.get("/Type") == "/Catalog"
-    except Exception:  # pyHanko raises many kinds for broken files
-        return False
 
 
 def clean_filename(filename: str, kind: str) -> str:

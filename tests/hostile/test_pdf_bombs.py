@@ -115,3 +115,23 @@ def test_a_genuine_certificate_still_reads_within_the_limits(client):
     answer = client.post("/api/v1/certificates/verification",
                          data={"file": (io.BytesIO(pdf), "c.pdf")})
     assert answer.status_code == 200 and answer.json["verified"] is True, answer.json
+
+
+def test_evidence_and_case_documents_read_a_pdf_with_the_same_bounds():
+    """Issuance evidence and case documents open an upload to see that it is a PDF: the
+    same bounded reader, so the bomb is refused, not inflated (it had no bound there)."""
+    from core import pdf_reading
+    from market.evidence import kind_of
+
+    started = time.monotonic()
+    assert kind_of(object_stream_bomb(64)) is None
+    assert time.monotonic() - started < 5
+    from pyhanko.pdf_utils.misc import PdfDecodeLimitError
+
+    reader = pdf_reading.open_pdf(object_stream_bomb(64))  # the catalog is read lazily
+    try:
+        reader.root
+    except PdfDecodeLimitError:
+        pass
+    else:
+        raise AssertionError("the bomb was inflated")
