@@ -13,7 +13,7 @@ they are recorded ``core.db.transaction()`` refuses to run, and a response no Pa
 answered for them is replaced by today's whole-page 422 (``_answered``) — so nothing is
 stored either way. A search page (``core.page_forms.query_form_page``: a GET whose form
 reads its query string) gets its query string's offences the same way, beside the search
-fields (answered like its other refused searches). Other query strings, paths, file
+fields (422, like its other refused searches). Other query strings, paths, file
 names and headers are refused as before.
 
 Query bytes that are not UTF-8 are an offence too: Werkzeug would quietly read them as
@@ -102,9 +102,7 @@ def _answered(response):
     if not violations:
         return response
     if getattr(g, HANDLED, False):
-        # A search page answers a refused search as it answers any other (200, the
-        # errors beside its fields); a refused post is a 422.
-        if response.status_code < 400 and request.method != "GET":
+        if response.status_code < 400:
             response.status_code = 422
         return response
     setattr(g, VIOLATIONS, None)
