@@ -44,3 +44,11 @@ class Receiver:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=10)
+
+
+def register_endpoint(client, org, url, types=()) -> dict:
+    """``POST /api/v1/webhook-endpoints`` as ``org``: the created endpoint (201 asserted)."""
+    response = client.post("/api/v1/webhook-endpoints", headers=org.headers,
+                           json={"url": url, "types": list(types)})
+    assert response.status_code == 201, response.json
+    return response.json

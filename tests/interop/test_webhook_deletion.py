@@ -10,7 +10,7 @@ from core.models import Organization
 from factories import give, make_lot, make_org, retire
 from interop import delivery, webhooks
 from interop.feed_models import FeedEvent, WebhookDelivery, WebhookEndpoint
-from webhook_receivers import Receiver
+from webhook_receivers import Receiver, register_endpoint
 
 RETIRED = "cn.tanhuijilin.units.retired"
 
@@ -18,13 +18,6 @@ RETIRED = "cn.tanhuijilin.units.retired"
 @pytest.fixture
 def app_config():
     return {"WEBHOOK_ALLOW_PRIVATE_HOSTS": True}
-
-
-def _register(client, org, url, types=()):
-    response = client.post("/api/v1/webhook-endpoints", headers=org.headers,
-                           json={"url": url, "types": list(types)})
-    assert response.status_code == 201, response.json
-    return response.json["id"]
 
 
 def _statuses(client, org, endpoint_id):
@@ -37,7 +30,7 @@ def _statuses(client, org, endpoint_id):
 def test_delete_own_endpoint_stops_it_at_once_and_keeps_its_history(client):
     seller, buyer = make_org("seller"), make_org("buyer")
     with Receiver() as receiver:
-        endpoint_id = _register(client, buyer, receiver.url, [RETIRED])
+        endpoint_id = register_endpoint(client, buyer, receiver.url, [RETIRED])["id"]
         give(seller, buyer, make_lot(seller, 1000), 1000)
         retire(client, buyer, 100)
         assert delivery.deliver_until_idle() == 1
@@ -61,7 +54,7 @@ def test_delete_own_endpoint_stops_it_at_once_and_keeps_its_history(client):
 
 def test_another_organisations_endpoint_and_an_unknown_id_are_404(client):
     owner, other = make_org("buyer"), make_org("buyer")
-    endpoint_id = _register(client, owner, "https://hooks.example/in")
+    endpoint_id = register_endpoint(client, owner, "https://hooks.example/in")["id"]
     for target in (endpoint_id, endpoint_id + 1000):
         response = client.delete(f"/api/v1/webhook-endpoints/{target}",
                                  headers=other.headers)
@@ -76,7 +69,7 @@ def test_another_organisations_endpoint_and_an_unknown_id_are_404(client):
 
 
 def test_without_a_token_is_401(client):
-    endpoint_id = _register(client, make_org("buyer"), "https://hooks.example/in")
+    endpoint_id = register_endpoint(client, make_org("buyer"), "https://hooks.example/in")["id"]
     response = client.delete(f"/api/v1/webhook-endpoints/{endpoint_id}")
     assert response.status_code == 401 and response.json["status"] == 401
     assert db.session.get(WebhookEndpoint, endpoint_id).deleted_at is None
@@ -85,13 +78,13 @@ def test_without_a_token_is_401(client):
 def test_a_deleted_endpoint_no_longer_counts_towards_the_limit(client, monkeypatch):
     monkeypatch.setattr(webhooks, "MAX_ENDPOINTS_PER_ORGANIZATION", 1)
     org = make_org("buyer")
-    first = _register(client, org, "https://hooks.example/one")
+    first = register_endpoint(client, org, "https://hooks.example/one")["id"]
     refused = client.post("/api/v1/webhook-endpoints", headers=org.headers,
                           json={"url": "https://hooks.example/two", "types": []})
     assert refused.status_code == 422
     assert client.delete(f"/api/v1/webhook-endpoints/{first}",
                          headers=org.headers).status_code == 204
-    _register(client, org, "https://hooks.example/two")
+    register_endpoint(client, org, "https://hooks.example/two")
 
 
 def test_a_delivery_enqueued_for_a_deleted_endpoint_is_never_sent(client):
@@ -100,7 +93,7 @@ def test_a_delivery_enqueued_for_a_deleted_endpoint_is_never_sent(client):
     claims a deleted endpoint."""
     seller, buyer = make_org("seller"), make_org("buyer")
     with Receiver() as receiver:
-        endpoint_id = _register(client, buyer, receiver.url)
+        endpoint_id = register_endpoint(client, buyer, receiver.url)["id"]
         assert client.delete(f"/api/v1/webhook-endpoints/{endpoint_id}",
                              headers=buyer.headers).status_code == 204
         give(seller, buyer, make_lot(seller, 100), 100)
@@ -119,7 +112,7 @@ def test_a_failure_stored_after_the_delete_does_not_reschedule(client, monkeypat
     failure it stores does not bring the cancelled delivery back."""
     seller, buyer = make_org("seller"), make_org("buyer")
     with Receiver(statuses=[503]) as receiver:
-        endpoint_id = _register(client, buyer, receiver.url)
+        endpoint_id = register_endpoint(client, buyer, receiver.url)["id"]
         give(seller, buyer, make_lot(seller, 100), 100)
         send = delivery._send
 

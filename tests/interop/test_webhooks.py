@@ -9,7 +9,7 @@ from standardwebhooks.webhooks import Webhook
 from core import clock
 from factories import give, make_lot, make_org, retire
 from interop import delivery
-from webhook_receivers import Receiver
+from webhook_receivers import Receiver, register_endpoint
 
 RETIRED = "cn.tanhuijilin.units.retired"
 
@@ -19,16 +19,9 @@ def app_config():
     return {"WEBHOOK_ALLOW_PRIVATE_HOSTS": True}
 
 
-def _register(client, org, url, types=()):
-    response = client.post("/api/v1/webhook-endpoints", headers=org.headers,
-                           json={"url": url, "types": list(types)})
-    assert response.status_code == 201, response.json
-    return response.json
-
-
 def test_endpoint_gets_a_standard_webhooks_secret_shown_once(client):
     org = make_org("buyer")
-    created = _register(client, org, "https://hooks.example/in", [RETIRED])
+    created = register_endpoint(client, org, "https://hooks.example/in", [RETIRED])
     assert created["secret"].startswith("whsec_")
     Webhook(created["secret"])  # a valid Standard Webhooks secret
     listed = client.get("/api/v1/webhook-endpoints", headers=org.headers).json
@@ -55,7 +48,7 @@ def test_unknown_type_is_422(client):
 def test_deliveries_arrive_signed_in_feed_order_and_are_recorded(client):
     seller, buyer = make_org("seller"), make_org("buyer")
     with Receiver() as receiver:
-        hook = _register(client, buyer, receiver.url)
+        hook = register_endpoint(client, buyer, receiver.url)
         lot_id = make_lot(seller, 3000)
         give(seller, buyer, lot_id, 1000)
         retire(client, buyer, 300)
@@ -78,7 +71,7 @@ def test_deliveries_arrive_signed_in_feed_order_and_are_recorded(client):
 def test_a_failing_endpoint_backs_off_and_keeps_order(client):
     seller, buyer = make_org("seller"), make_org("buyer")
     with Receiver(statuses=[500, 503]) as receiver:
-        hook = _register(client, buyer, receiver.url, [RETIRED])
+        hook = register_endpoint(client, buyer, receiver.url, [RETIRED])
         give(seller, buyer, make_lot(seller, 1000), 1000)
         retire(client, buyer, 100)
         retire(client, buyer, 200)
@@ -113,7 +106,7 @@ def test_private_destinations_are_refused_unless_allowed(client, app):
     assert response.status_code == 422
     # A name is checked again on every send (its addresses may change after registration).
     app.config["WEBHOOK_ALLOW_PRIVATE_HOSTS"] = True
-    hook = _register(client, buyer, "http://localhost:9/hook")
+    hook = register_endpoint(client, buyer, "http://localhost:9/hook")
     app.config["WEBHOOK_ALLOW_PRIVATE_HOSTS"] = False
     seller = make_org("seller")
     give(seller, buyer, make_lot(seller, 100), 100)
@@ -124,7 +117,7 @@ def test_private_destinations_are_refused_unless_allowed(client, app):
 
 
 def test_another_organisations_deliveries_are_not_found(client):
-    hook = _register(client, make_org("buyer"), "https://hooks.example/in")
+    hook = register_endpoint(client, make_org("buyer"), "https://hooks.example/in")
     response = client.get(f"/api/v1/webhook-endpoints/{hook['id']}/deliveries",
                           headers=make_org("buyer").headers)
     assert response.status_code == 404
@@ -133,7 +126,7 @@ def test_another_organisations_deliveries_are_not_found(client):
 def test_flask_interop_deliver_sends_what_is_due(client, runner):
     seller, buyer = make_org("seller"), make_org("buyer")
     with Receiver() as receiver:
-        _register(client, buyer, receiver.url)
+        register_endpoint(client, buyer, receiver.url)
         give(seller, buyer, make_lot(seller, 100), 100)
         result = runner.invoke(args=["interop", "deliver", "--workers", "2"])
     assert result.exit_code == 0, result.output
